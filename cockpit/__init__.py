@@ -1,0 +1,3 @@
+"""Cockpit: a terminal cockpit for community managers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,122 @@
+"""Opening the database: pragmas, migrations, and the write-transaction helper."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from cockpit.store.schema import MIGRATIONS
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is (too new, corrupt, unreadable)."""
+
+
+class Store:
+    """One SQLite connection (tied to the thread that opened it) plus the cockpit's schema.
+
+    The TUI opens one Store for the event loop; each worker thread opens its own. Writes go through
+    `write()`, which takes SQLite's write lock up front so two processes never deadlock on an upgrade.
+    """
+
+    def __init__(self, db: Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The underlying sqlite3 connection."""
+        return self.db.conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """Run a block in one IMMEDIATE transaction: all of it is stored, or none."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            raise StoreError("nested write transactions are not supported")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        """The number of the last migration applied."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+
+def now() -> int:
+    """The current time as integer Unix seconds."""
+    return int(time.time())
+
+
+def open_store(
+    path: Path | str | None,
+    *,
+    migrations: Sequence[str] = MIGRATIONS,
+    create: bool = True,
+) -> Store:
+    """Open (creating and upgrading as needed) the database at `path`; None means in memory."""
+    if path is not None:
+        path = Path(path)
+        if not path.exists() and not create:
+            raise StoreError(f"no database at {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path) if path is not None else ":memory:", timeout=10.0)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if path is not None:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{path}: could not switch the database to WAL mode (got {mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        db = Database(conn, execute_plugins=False)
+        store = Store(db, path)
+        _migrate(store, migrations)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: cannot open the database: {error}") from error
+    return store
+
+
+def _migrate(store: Store, migrations: Sequence[str]) -> None:
+    current = store.schema_version()
+    known = len(migrations)
+    if current > known:
+        raise StoreError(
+            f"{store.path}: this database has schema version {current}, written by a newer cockpit; "
+            f"this cockpit knows versions up to {known}. Upgrade cockpit to open it."
+        )
+    for number in range(current + 1, known + 1):
+        with store.write() as conn:
+            for statement in _statements(migrations[number - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into complete statements (triggers contain semicolons)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()

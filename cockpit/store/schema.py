@@ -1,0 +1,192 @@
+"""Numbered schema migrations; each runs once, in order, inside one transaction.
+
+Times are integer Unix seconds (UTC). JSON columns hold text. Later issues add migrations at the end of
+`MIGRATIONS`; never edit a migration that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATION_1 = """
+CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    platform TEXT NOT NULL,
+    handle TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    last_sync_at INTEGER,
+    next_sync_at INTEGER,
+    rate_limited_until INTEGER,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    organisation TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT '',
+    stage TEXT NOT NULL DEFAULT 'spotted',
+    tags TEXT NOT NULL DEFAULT '[]',
+    interests TEXT NOT NULL DEFAULT '[]',
+    notes TEXT NOT NULL DEFAULT '',
+    cadence_days INTEGER,
+    merged_into INTEGER REFERENCES people(id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX people_stage ON people(stage, name);
+
+-- An author as one platform shows them; attached to a person once tracked.
+CREATE TABLE identities (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    host TEXT NOT NULL DEFAULT '',
+    ext_id TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    bio TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    reach INTEGER,
+    extra TEXT NOT NULL DEFAULT '{}',
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    is_own INTEGER NOT NULL DEFAULT 0,
+    first_seen_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    UNIQUE (platform, host, ext_id)
+);
+CREATE INDEX identities_person ON identities(person_id) WHERE person_id IS NOT NULL;
+
+CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    thread_key TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'mention',
+    title TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'inbox' CHECK (status IN ('inbox', 'done', 'snoozed', 'muted')),
+    snooze_until INTEGER,
+    priority INTEGER NOT NULL DEFAULT 0,
+    unread INTEGER NOT NULL DEFAULT 1,
+    answered INTEGER NOT NULL DEFAULT 0,
+    post_count INTEGER NOT NULL DEFAULT 0,
+    started_at INTEGER NOT NULL,
+    last_activity_at INTEGER NOT NULL,
+    last_author_id INTEGER REFERENCES identities(id),
+    excerpt TEXT NOT NULL DEFAULT '',
+    UNIQUE (account_id, thread_key)
+);
+CREATE INDEX conversations_by_status ON conversations(status, last_activity_at, id);
+CREATE INDEX conversations_by_activity ON conversations(last_activity_at, id);
+CREATE INDEX conversations_by_priority ON conversations(status, priority, last_activity_at, id);
+
+CREATE TABLE conversation_tags (
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX conversation_tags_by_tag ON conversation_tags(tag, conversation_id);
+
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    ext_id TEXT NOT NULL,
+    identity_id INTEGER REFERENCES identities(id),
+    author_handle TEXT NOT NULL DEFAULT '',
+    author_name TEXT NOT NULL DEFAULT '',
+    direction TEXT NOT NULL DEFAULT 'in' CHECK (direction IN ('in', 'out')),
+    text TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    in_reply_to TEXT,
+    created_at INTEGER NOT NULL,
+    edited_at INTEGER,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    metrics TEXT NOT NULL DEFAULT '{}',
+    raw TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (account_id, ext_id)
+);
+CREATE INDEX posts_by_conversation ON posts(conversation_id, created_at, id);
+CREATE INDEX posts_by_identity ON posts(identity_id, created_at);
+
+-- Full-text index over post text and author names; external content, kept in step by triggers.
+CREATE VIRTUAL TABLE posts_fts USING fts5(
+    text, title, author_name, author_handle,
+    content='posts', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+    INSERT INTO posts_fts(rowid, text, title, author_name, author_handle)
+    VALUES (new.id, new.text, new.title, new.author_name, new.author_handle);
+END;
+CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+    INSERT INTO posts_fts(posts_fts, rowid, text, title, author_name, author_handle)
+    VALUES ('delete', old.id, old.text, old.title, old.author_name, old.author_handle);
+END;
+CREATE TRIGGER posts_fts_update AFTER UPDATE OF text, title, author_name, author_handle ON posts BEGIN
+    INSERT INTO posts_fts(posts_fts, rowid, text, title, author_name, author_handle)
+    VALUES ('delete', old.id, old.text, old.title, old.author_name, old.author_handle);
+    INSERT INTO posts_fts(rowid, text, title, author_name, author_handle)
+    VALUES (new.id, new.text, new.title, new.author_name, new.author_handle);
+END;
+
+-- Every touch between us and a person: inbound posts, our replies, likes, and manual entries.
+CREATE TABLE interactions (
+    id INTEGER PRIMARY KEY,
+    identity_id INTEGER REFERENCES identities(id),
+    person_id INTEGER REFERENCES people(id),
+    account_id INTEGER REFERENCES accounts(id),
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    kind TEXT NOT NULL,
+    post_id INTEGER REFERENCES posts(id) ON DELETE SET NULL,
+    conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,
+    occurred_at INTEGER NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX interactions_once_per_post ON interactions(post_id, kind) WHERE post_id IS NOT NULL;
+CREATE INDEX interactions_by_identity ON interactions(identity_id, occurred_at);
+CREATE INDEX interactions_by_person ON interactions(person_id, occurred_at);
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER REFERENCES conversations(id),
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    reply_to_post_id INTEGER REFERENCES posts(id),
+    text TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'draft'
+        CHECK (state IN ('draft', 'scheduled', 'sending', 'sent', 'failed', 'unknown', 'cancelled')),
+    send_at INTEGER,
+    condition TEXT NOT NULL DEFAULT '',
+    attempt_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    remote_id TEXT,
+    remote_url TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, send_at);
+CREATE INDEX outbox_by_conversation ON outbox(conversation_id);
+
+-- One incremental stream of one account (mentions, a search, a feed): its cursor and HTTP validators.
+CREATE TABLE sync_state (
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    stream TEXT NOT NULL,
+    cursor TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, stream)
+);
+
+CREATE TABLE undo_log (
+    id INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    label TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+MIGRATIONS: list[str] = [MIGRATION_1]
+"""Migration N is MIGRATIONS[N - 1]; the database's `PRAGMA user_version` is the last one applied."""

@@ -1,0 +1,1 @@
+"""Platform clients for the cockpit: httpx + pydantic only, no Textual, no SQLite, no cockpit imports."""
