@@ -309,7 +309,7 @@ def _mark_deleted(store: Store, account_id: int, ext_ids: Sequence[str], result:
     )
     if not found:
         return 0
-    conn.executemany(
+    marked = conn.executemany(
         "UPDATE posts SET deleted = 1 WHERE id = ? AND deleted = 0", [(i,) for i in found.values()]
     )
     for row in conn.execute(
