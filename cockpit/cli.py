@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "cockpit.commands.demo",
     "cockpit.commands.export",
     "cockpit.commands.accounts",
+    "cockpit.commands.sync",
 ]
 
 
@@ -67,6 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.status
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # A broken config file is a user error wherever it is found: name the file, line and field, exit 2.
+        config_error = sys.modules.get("cockpit.config")
+        if config_error is not None and isinstance(error, config_error.ConfigError):
+            print(f"cockpit: {error}", file=sys.stderr)
+            return 2
+        raise
     return int(status or 0)
 
 
