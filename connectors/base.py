@@ -19,7 +19,9 @@ class Connector(ABC):
     platform: ClassVar[str]
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
 
-    def __init__(self, *, account: str, base_url: str, secret: str | None, options: Mapping[str, Any]) -> None:
+    def __init__(
+        self, *, account: str, base_url: str, secret: str | None, options: Mapping[str, Any]
+    ) -> None:
         self.account = account
         self.base_url = base_url.rstrip("/")
         self.secret = secret
@@ -41,13 +43,20 @@ class Connector(ABC):
         """Publish `text` as a reply to `target`; `key` is an idempotency key where the platform honours one."""
         from connectors.errors import PermanentError
 
-        raise PermanentError(f"{self.platform} accounts cannot reply from the cockpit", fix="open it in the browser")
+        raise PermanentError(
+            f"{self.account}: {self.platform} accounts cannot reply from the cockpit",
+            fix="open the conversation in the browser and reply there",
+        )
 
     async def like(self, ext_id: str) -> None:
         """Like one post."""
         from connectors.errors import PermanentError
 
-        raise PermanentError(f"{self.platform} accounts cannot like from the cockpit", fix="open it in the browser")
+        raise PermanentError(
+            f"{self.account}: {self.platform} accounts cannot like from the cockpit",
+            fix="open the post in the browser and like it there",
+        )
 
     async def aclose(self) -> None:
         """Release network resources."""
+        return None

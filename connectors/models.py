@@ -80,6 +80,53 @@ class Post(BaseModel):
         return None if value is None else _as_utc(value)
 
 
+StreamErrorKind = Literal["auth_expired", "permission_denied", "rate_limited", "transient", "permanent"]
+
+
+class StreamError(BaseModel):
+    """Why one stream of a fetch (one feed of a blog account, say) could not be read; the others go on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: StreamErrorKind
+    message: str
+    fix: str = ""
+    until: datetime | None = None
+    """For `rate_limited`: when the stream may be asked again."""
+
+    @classmethod
+    def from_exception(cls, error: Exception) -> StreamError:
+        """Describe a connector error (anything else counts as transient) for a `Page`."""
+        from connectors import errors
+
+        kinds: list[tuple[type[Exception], StreamErrorKind]] = [
+            (errors.AuthExpired, "auth_expired"),
+            (errors.PermissionDenied, "permission_denied"),
+            (errors.RateLimited, "rate_limited"),
+            (errors.PermanentError, "permanent"),
+        ]
+        kind: StreamErrorKind = next((k for t, k in kinds if isinstance(error, t)), "transient")
+        if isinstance(error, errors.ConnectorError):
+            return cls(kind=kind, message=error.message, fix=error.fix, until=getattr(error, "until", None))
+        return cls(kind=kind, message=f"unexpected {type(error).__name__}")
+
+    def to_exception(self) -> Exception:
+        """Rebuild the typed `connectors.errors` error this describes."""
+        from connectors import errors
+
+        if self.kind == "rate_limited":
+            return errors.RateLimited(self.message, until=self.until or datetime.now(UTC), fix=self.fix)
+        error_type: type[errors.ConnectorError] = {
+            "auth_expired": errors.AuthExpired,
+            "permission_denied": errors.PermissionDenied,
+            "permanent": errors.PermanentError,
+        }.get(self.kind, errors.TransientError)
+        return error_type(self.message, fix=self.fix)
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.fix})" if self.fix else self.message
+
+
 class Page(BaseModel):
     """One page of a fetch: posts to store and the cursor to store with them, atomically."""
 
@@ -94,6 +141,9 @@ class Page(BaseModel):
     """Posts the platform reports as deleted."""
     etag: str | None = None
     last_modified: str | None = None
+    error: StreamError | None = None
+    """Set when (part of) this stream could not be read. With `cursor` None nothing of the stream was
+    read; with a cursor, the posts and cursor are still good to store and the error is worth showing."""
 
 
 class ReplyTarget(BaseModel):

@@ -1,0 +1,1 @@
+"""Benchmarks: a big-data generator and start-up and memory measurements (see docs/performance.md)."""
