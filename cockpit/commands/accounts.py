@@ -140,6 +140,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     test.add_argument("name", metavar="NAME", help="the account to test")
+
+    importer = actions.add_parser(
+        "import-opml",
+        help="add the feeds of an OPML file (from a feed reader) to a feed account",
+        description=(
+            "Read the feeds listed in an OPML file, as feed readers export them, and add them to a feed "
+            "account (created if it does not exist). Feeds the account already follows are skipped; "
+            "entries that are not absolute http(s) URLs are reported and skipped."
+        ),
+    )
+    importer.add_argument("file", metavar="FILE", help="the OPML file to read")
+    importer.add_argument(
+        "--account", default="blogs", metavar="NAME", help="the feed account to add to (default: blogs)"
+    )
+    importer.add_argument("--dry-run", action="store_true", help="show what would be added, change nothing")
+
+    exporter = actions.add_parser(
+        "export-opml",
+        help="write the feeds you follow as OPML on standard output",
+        description=(
+            "Write the feeds of every feed account (or of one, with --account) as an OPML 2.0 document "
+            "on standard output, one folder per account, for import into a feed reader."
+        ),
+    )
+    exporter.add_argument("--account", metavar="NAME", help="only this feed account")
     test.add_argument(
         "--timeout", type=float, default=30.0, metavar="SECONDS", help="give up after this long (default 30)"
     )
@@ -154,7 +179,15 @@ def run(args: argparse.Namespace) -> int:
         args.accounts_parser.print_help()
         return 2
     home = resolve_home(args.home)
-    handlers = {"add": _add, "list": _list, "remove": _remove, "login": _login, "test": _test}
+    handlers = {
+        "add": _add,
+        "list": _list,
+        "remove": _remove,
+        "login": _login,
+        "test": _test,
+        "import-opml": _import_opml,
+        "export-opml": _export_opml,
+    }
     return handlers[action](args, home)
 
 
@@ -544,3 +577,73 @@ async def _probe(cls: Any, account: Account, secret: str | None, timeout: float)
     finally:
         await connector.aclose()
     return page
+
+
+# --- OPML ---------------------------------------------------------------------------------------------
+
+
+def _import_opml(args: argparse.Namespace, home: Path) -> int:
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from cockpit.config import FeedAccount, validate_account
+    from connectors.feed.opml import OpmlError, read_opml
+
+    try:
+        listed = read_opml(Path(args.file))
+    except OpmlError as error:
+        raise _command_error(str(error)) from None
+    config = _load(home)
+    existing = next((account for account in config.accounts if account.name == args.account), None)
+    if existing is not None and not isinstance(existing, FeedAccount):
+        raise _command_error(
+            f"{args.account} is a {existing.platform} account; choose a feed account with --account"
+        )
+    following = list(existing.feeds) if isinstance(existing, FeedAccount) else []
+    added: list[str] = []
+    skipped: list[str] = []
+    for feed in listed:
+        if feed.url in following or feed.url in added:
+            continue
+        try:
+            validate_account({"name": "probe", "platform": "feed", "feeds": [feed.url]})
+        except ValidationError:
+            skipped.append(feed.url)
+            continue
+        added.append(feed.url)
+    for url in skipped:
+        print(f"skipped (not an absolute http(s) URL): {url}", file=sys.stderr)
+    verb = "would add" if args.dry_run else "added"
+    print(
+        f"{verb} {len(added)} feed(s) to {args.account}; {len(listed) - len(added) - len(skipped)} already followed"
+    )
+    if args.dry_run or not added:
+        for url in added:
+            print(f"  {url}")
+        return 0
+    if isinstance(existing, FeedAccount):
+        updated = existing.model_copy(update={"feeds": [*following, *added]})
+        config.accounts = [updated if account is existing else account for account in config.accounts]
+    else:
+        config.accounts = [
+            *config.accounts,
+            validate_account({"name": args.account, "platform": "feed", "feeds": added}),
+        ]
+    _save(home, config)
+    return 0
+
+
+def _export_opml(args: argparse.Namespace, home: Path) -> int:
+    from cockpit.config import FeedAccount
+    from connectors.feed.opml import OpmlFeed, write_opml
+
+    config = _load(home)
+    accounts = [account for account in config.accounts if isinstance(account, FeedAccount)]
+    if args.account:
+        accounts = [account for account in accounts if account.name == args.account]
+        if not accounts:
+            raise _command_error(f"no feed account named {args.account!r}")
+    feeds = [OpmlFeed(url=str(url), category=account.name) for account in accounts for url in account.feeds]
+    sys.stdout.write(write_opml(feeds))
+    return 0
