@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from cockpit.store.db import Store, now
 from connectors.models import Author, Page, Post
@@ -33,6 +34,11 @@ class IngestResult:
         self.new_conversations += other.new_conversations
         self.reopened_conversations += other.reopened_conversations
         self.conversation_ids |= other.conversation_ids
+
+
+def _json(value: dict[str, Any]) -> str:
+    """JSON text of a dict column ("{}" without calling the encoder: most are empty)."""
+    return json.dumps(value, ensure_ascii=False, default=str) if value else "{}"
 
 
 def _ts(value: datetime) -> int:
@@ -63,6 +69,8 @@ def write_page(store: Store, account_id: int, page: Page, *, own_handles: Iterab
             done_before = _count_done(store, result.conversation_ids)
             _refresh_conversations(store, result.conversation_ids)
             result.reopened_conversations = done_before - _count_done(store, result.conversation_ids)
+        if result.new_posts:
+            index_pending_posts(store)
         if page.cursor is not None or page.etag is not None or page.last_modified is not None:
             store.conn.execute(
                 """
@@ -77,6 +85,25 @@ def write_page(store: Store, account_id: int, page: Page, *, own_handles: Iterab
                 (account_id, page.stream, page.cursor, page.etag, page.last_modified, now()),
             )
     return result
+
+
+def index_pending_posts(store: Store) -> int:
+    """Add every post waiting in posts_fts_pending to the full-text index in one statement; call inside a write.
+
+    write_page calls it for its own posts; code that inserts posts another way calls it before committing.
+    Rows go in ascending rowid order, which FTS5 needs to append without flushing its pending terms.
+    """
+    conn = store.conn
+    cursor = conn.execute(
+        """
+        INSERT INTO posts_fts (rowid, text, title, author_name, author_handle)
+        SELECT p.id, p.text, p.title, p.author_name, p.author_handle FROM posts p
+        WHERE p.id IN (SELECT post_id FROM posts_fts_pending) ORDER BY p.id
+        """
+    )
+    indexed = cursor.rowcount
+    conn.execute("DELETE FROM posts_fts_pending")
+    return indexed
 
 
 def read_cursors(store: Store, account_id: int) -> dict[str, str]:
@@ -119,7 +146,7 @@ def _upsert_identities(
                 a.bio,
                 a.url,
                 a.reach,
-                json.dumps(a.extra, ensure_ascii=False, default=str),
+                _json(a.extra),
                 int(a.handle in own),
                 stamp,
                 stamp,
@@ -239,8 +266,8 @@ def _write_posts(store: Store, account_id: int, posts: Sequence[Post], own: set[
             "created_at": _ts(post.created_at),
             "edited_at": _ts(post.edited_at) if post.edited_at else None,
             "deleted": int(post.deleted),
-            "metrics": json.dumps(post.metrics, sort_keys=True),
-            "raw": json.dumps(post.raw, ensure_ascii=False, default=str),
+            "metrics": json.dumps(post.metrics, sort_keys=True) if post.metrics else "{}",
+            "raw": _json(post.raw),
         }
         if post.ext_id in known:
             row["id"] = known[post.ext_id]
