@@ -41,7 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    _accept_home_anywhere(sub)
     return parser
+
+
+def _accept_home_anywhere(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Let `--home DIR` follow any command too (`cockpit export posts --home DIR`)."""
+    for parser in set(subparsers.choices.values()):
+        if not any("--home" in action.option_strings for action in parser._actions):
+            parser.add_argument(
+                "--home", metavar="DIR", default=argparse.SUPPRESS, help="data directory to use"
+            )
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_home_anywhere(action)
 
 
 def _version() -> str:
@@ -79,4 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the installed module so `CommandError` is the same class the commands raise.
+    from cockpit.cli import main as installed_main
+
+    sys.exit(installed_main())

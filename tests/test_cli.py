@@ -177,3 +177,30 @@ def test_export_of_a_missing_directory_is_a_one_line_error(tmp_path: Path) -> No
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("cockpit: ")
     assert str(missing) in done.stderr and "Traceback" not in done.stderr
     assert not missing.exists(), "a failed export must not create the directory"
+
+
+def test_home_may_follow_the_command(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["export", "conversations", "--home", str(demo_home)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) > 100
+    assert cli.main(["accounts", "list", "--home", str(demo_home)]) == 0
+
+
+def test_python_dash_m_cockpit_reports_user_errors_without_a_traceback(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cockpit", "export", "posts", "--home", str(tmp_path / "nowhere")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("cockpit: no database") and "Traceback" not in done.stderr
+
+
+def test_csv_export_to_a_terminal_shows_escapes_instead_of_sending_them(
+    demo_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert cli.main(["--home", str(demo_home), "export", "posts", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "\\x1b" in out, "the demo's hostile post is there, escaped"

@@ -46,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
     }
     produce, fields = producers[args.what]
     out = sys.stdout
+    # JSON escapes control characters itself; CSV would pass ANSI/OSC escapes from hostile posts straight to a
+    # terminal, so they are shown escaped there (a file or pipe still gets the text exactly as stored).
+    clean = _escape_controls if args.format == "csv" and out.isatty() else (lambda value: value)
     try:
         if args.format == "jsonl":
             for record in produce(store.conn):
@@ -56,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             for record in produce(store.conn):
                 writer.writerow(
                     {
-                        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                        k: clean(json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
                         for k, v in record.items()
                     }
                 )
@@ -65,3 +68,16 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+_CONTROLS = {
+    c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+}
+_CONTROLS.update(
+    {c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+)
+
+
+def _escape_controls(value: object) -> object:
+    """Show control and bidi characters as escapes (`\\x1b`) so they cannot act on a terminal."""
+    return value.translate(_CONTROLS) if isinstance(value, str) else value

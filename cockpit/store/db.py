@@ -7,10 +7,12 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from cockpit.store.schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 class StoreError(Exception):
@@ -24,19 +26,24 @@ class Store:
     `write()`, which takes SQLite's write lock up front so two processes never deadlock on an upgrade.
     """
 
-    def __init__(self, db: Database, path: Path | None) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
         self.path = path
+        self._db: Database | None = None
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        """The underlying sqlite3 connection."""
-        return self.db.conn
+    def db(self) -> Database:
+        """A sqlite-utils view of the same connection (imported on first use: it costs ~0.2 s at start-up)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """Run a block in one IMMEDIATE transaction: all of it is stored, or none."""
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             raise StoreError("nested write transactions are not supported")
         conn.execute("BEGIN IMMEDIATE")
@@ -55,7 +62,7 @@ class Store:
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.close()
+        self.conn.close()
 
 
 def now() -> int:
@@ -84,8 +91,7 @@ def open_store(
             if str(mode).lower() != "wal":
                 raise StoreError(f"{path}: could not switch the database to WAL mode (got {mode})")
         conn.execute("PRAGMA synchronous = NORMAL")
-        db = Database(conn, execute_plugins=False)
-        store = Store(db, path)
+        store = Store(conn, path)
         _migrate(store, migrations)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: cannot open the database: {error}") from error
