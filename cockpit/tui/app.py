@@ -1,0 +1,146 @@
+"""The cockpit's Textual application: opens the store, shows the queue (or the first-run screen).
+
+Hooks for other parts of the cockpit (post from any thread with `app.post_message`):
+- `DataChanged(conversation_ids=())`: new or changed conversations are in the store; the queue refreshes its
+  count and visible rows without moving the cursor off its conversation, and an open thread reloads.
+- `SyncStatus(account, text, level="info"|"busy"|"warning"|"error")`: per-account sync state for the
+  status bar; empty text removes the account. On the event loop, `set_sync_status(...)` does the same.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import BindingType
+
+from cockpit.paths import db_path
+from cockpit.store import Store, StoreError, open_store
+from cockpit.tui.keymap import APP_BINDINGS
+from cockpit.tui.messages import DataChanged, SyncStatus
+
+if TYPE_CHECKING:
+    from cockpit.tui.screens.queue import QueueScreen
+
+
+class CockpitApp(App[None], inherit_bindings=False):
+    """One keyboard queue of conversations from every account, with threads and a status bar."""
+
+    CSS_PATH = "cockpit.tcss"
+    TITLE = "Cockpit"
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    AGE_REFRESH_SECONDS = 60.0
+
+    detail_debounce = 0.06
+    """Seconds the cursor must rest on a row before its thread is read (0 reads at once)."""
+
+    def __init__(self, home: Path, *, now: Callable[[], float] = time.time, demo: bool = False) -> None:
+        super().__init__()
+        self.home = Path(home)
+        self.db_path = db_path(self.home)
+        self.now = now
+        self.demo = demo
+        self.store: Store | None = None
+        self.sync_state: dict[str, tuple[str, str]] = {}
+        """Per-account sync text and level, as the status bars show it."""
+        if demo:
+            self.sub_title = "demo"
+
+    @property
+    def store_conn(self) -> sqlite3.Connection:
+        """The event loop's SQLite connection."""
+        if self.store is None:
+            raise RuntimeError("the store is not open yet")
+        return self.store.conn
+
+    def on_mount(self) -> None:
+        """Open (creating if needed) the database and show the queue, or the first-run screen."""
+        try:
+            self.store = open_store(self.db_path)
+        except StoreError as error:
+            self.exit(return_code=2, message=Text(f"cockpit: {error}"))
+            return
+        if self.is_first_run():
+            from cockpit.tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(self.home))
+        else:
+            self.push_screen(self._queue_screen())
+        self.set_interval(self.AGE_REFRESH_SECONDS, self._refresh_ages)
+
+    def _queue_screen(self) -> QueueScreen:
+        from cockpit.tui.screens.queue import QueueScreen
+
+        return QueueScreen(db_path=self.db_path, now=self.now)
+
+    def is_first_run(self) -> bool:
+        """True when the store holds no accounts and no conversations."""
+        row = self.store_conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM conversations)"
+        ).fetchone()
+        return not row[0]
+
+    def on_unmount(self) -> None:
+        """Close the database."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    # ---------------------------------------------------------------- hooks
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Refresh whatever shows the changed data; leave the first-run screen once there is some."""
+        from cockpit.tui.screens.first_run import FirstRunScreen
+        from cockpit.tui.screens.queue import QueueScreen
+        from cockpit.tui.screens.thread import ThreadScreen
+
+        if self.store is None:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, QueueScreen):
+                screen.data_changed(message)
+            elif isinstance(screen, ThreadScreen) and (
+                not message.conversation_ids or screen.conversation_id in message.conversation_ids
+            ):
+                screen.reload()
+        if isinstance(self.screen, FirstRunScreen) and not self.is_first_run():
+            self.switch_screen(self._queue_screen())
+
+    def on_sync_status(self, message: SyncStatus) -> None:
+        """Show one account's sync state in the status bars."""
+        self.set_sync_status(message.account, message.text, message.level)
+
+    def set_sync_status(self, account: str, text: str, level: str = "info") -> None:
+        """Show (or, with empty text, clear) one account's sync state; call on the event loop."""
+        if text:
+            self.sync_state[account] = (text, level)
+        else:
+            self.sync_state.pop(account, None)
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_sync", None)
+            if callable(refresh):
+                refresh()
+
+    # -------------------------------------------------------------- actions
+
+    def action_help(self) -> None:
+        """Show the help screen (or close it when it is open)."""
+        from cockpit.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen())
+
+    def _refresh_ages(self) -> None:
+        """Redraw the visible rows so ages such as "5m" stay true."""
+        from cockpit.tui.widgets.queue_list import QueueList
+
+        for screen in self.screen_stack:
+            for queue in screen.query(QueueList):
+                queue.refresh_ages()
