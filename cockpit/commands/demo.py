@@ -25,6 +25,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--no-tui", action="store_true", help="only write the data and print a summary")
     parser.add_argument("--seed", type=int, default=None, help="vary the invented content (default: fixed)")
+    parser.add_argument(
+        "--sync-every",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="how often the demo syncs from its loopback blog server, where new comments keep arriving (default 15)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -55,8 +62,18 @@ def run(args: argparse.Namespace) -> int:
         except BrokenPipeError:
             pass
         return 0
+    from cockpit.demo.live import LiveDemo
     from cockpit.tui.run import run_tui
+    from cockpit.tui.syncing import SyncSetup
 
-    status = run_tui(home, demo=True)
+    with LiveDemo() as live:
+        secrets = live.secrets()
+        setup = SyncSetup(
+            accounts=live.accounts(),
+            secret=secrets.get,
+            interval=max(1.0, args.sync_every),
+            before_round=lambda: live.tick(2),
+        )
+        status = run_tui(home, demo=True, sync=setup)
     print(f"The demo data is in {home}; reopen it with: cockpit --home {home}")
     return status

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import App
 from textual.binding import BindingType
 
@@ -25,7 +26,9 @@ from cockpit.tui.keymap import APP_BINDINGS
 from cockpit.tui.messages import DataChanged, SyncStatus
 
 if TYPE_CHECKING:
+    from cockpit.services.sync import AccountResult
     from cockpit.tui.screens.queue import QueueScreen
+    from cockpit.tui.syncing import SyncSetup
 
 
 class CockpitApp(App[None], inherit_bindings=False):
@@ -39,12 +42,22 @@ class CockpitApp(App[None], inherit_bindings=False):
     detail_debounce = 0.06
     """Seconds the cursor must rest on a row before its thread is read (0 reads at once)."""
 
-    def __init__(self, home: Path, *, now: Callable[[], float] = time.time, demo: bool = False) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        now: Callable[[], float] = time.time,
+        demo: bool = False,
+        sync: SyncSetup | None = None,
+    ) -> None:
         super().__init__()
         self.home = Path(home)
         self.db_path = db_path(self.home)
         self.now = now
         self.demo = demo
+        self.sync_setup = sync
+        """The accounts synced in the background; None or no accounts means no background sync."""
+        self.sync_running = False
         self.store: Store | None = None
         self.sync_state: dict[str, tuple[str, str]] = {}
         """Per-account sync text and level, as the status bars show it."""
@@ -72,6 +85,10 @@ class CockpitApp(App[None], inherit_bindings=False):
         else:
             self.push_screen(self._queue_screen())
         self.set_interval(self.AGE_REFRESH_SECONDS, self._refresh_ages)
+        if self.sync_setup is not None and self.sync_setup.accounts:
+            # The first round starts once the first frame is up, so start-up never waits for the network.
+            self.call_after_refresh(self.start_sync)
+            self.set_interval(self.sync_setup.interval, self.start_sync)
 
     def _queue_screen(self) -> QueueScreen:
         from cockpit.tui.screens.queue import QueueScreen
@@ -117,6 +134,12 @@ class CockpitApp(App[None], inherit_bindings=False):
 
     def set_sync_status(self, account: str, text: str, level: str = "info") -> None:
         """Show (or, with empty text, clear) one account's sync state; call on the event loop."""
+        previous = self.sync_state.get(account)
+        if level in ("warning", "error") and (previous is None or previous[0] != text):
+            # The status bar has room for a glimpse; the notification carries the whole message and its fix.
+            self.notify(
+                f"{account}: {text.lstrip('✗⏸ ')}", severity="error" if level == "error" else "warning"
+            )
         if text:
             self.sync_state[account] = (text, level)
         else:
@@ -125,6 +148,59 @@ class CockpitApp(App[None], inherit_bindings=False):
             refresh = getattr(screen, "refresh_sync", None)
             if callable(refresh):
                 refresh()
+
+    # ----------------------------------------------------------------- sync
+
+    def start_sync(self, force: bool = False) -> bool:
+        """Start a background sync round of the accounts that are due (all with `force`); False if none ran."""
+        if self.sync_setup is None or not self.sync_setup.accounts or self.sync_running:
+            return False
+        self.sync_running = True
+        self._sync_round(force)
+        return True
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def _sync_round(self, force: bool) -> None:
+        """One sync round, off the event loop; everything it learns comes back as messages."""
+        from cockpit.tui.syncing import run_round
+
+        assert self.sync_setup is not None
+        try:
+            run_round(
+                self.db_path,
+                self.sync_setup,
+                force=force,
+                post_status=lambda account, text, level: self.post_message(
+                    SyncStatus(account, text, level=level)
+                ),
+                post_result=self._post_sync_result,
+            )
+        finally:
+            self.call_from_thread(self._sync_finished)
+
+    def _post_sync_result(self, result: AccountResult) -> None:
+        """Turn one account's result into status-bar text and, when data arrived, a refresh (any thread)."""
+        from datetime import UTC, datetime
+
+        from cockpit.tui.syncing import describe
+
+        text, level = describe(result, datetime.now(UTC))
+        self.post_message(SyncStatus(result.account, text, level=level))
+        if result.conversation_ids:
+            self.post_message(DataChanged(sorted(result.conversation_ids)))
+
+    def _sync_finished(self) -> None:
+        self.sync_running = False
+
+    def action_sync_now(self) -> None:
+        """Sync every account now (the `ctrl+r` key)."""
+        if self.sync_setup is None or not self.sync_setup.accounts:
+            self.notify(
+                "No accounts to sync. Add one with `cockpit accounts add NAME --platform feed --feed URL`.",
+                title="Sync",
+            )
+        elif not self.start_sync(force=True):
+            self.notify("A sync is already running.", title="Sync")
 
     # -------------------------------------------------------------- actions
 

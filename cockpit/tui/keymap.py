@@ -14,6 +14,9 @@ APP_BINDINGS: list[Binding] = [
     Binding("ctrl+c", "help_quit", "How to quit", id="app.help_quit", show=False, system=True),
     Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key, by screen."),
     Binding(
+        "ctrl+r", "sync_now", "Sync now", id="app.sync_now", tooltip="Fetch new posts from every account now."
+    ),
+    Binding(
         "ctrl+p",
         "command_palette",
         "Commands",

@@ -79,3 +79,11 @@ def test_ages_are_short() -> None:
         "3mo",
         "2y",
     ]
+
+
+def test_queue_excerpts_skip_the_mentions_a_reply_starts_with() -> None:
+    from cockpit.tui.widgets.queue_list import without_leading_mentions
+
+    assert without_leading_mentions("@acmerelay @priya_r, thanks, that fixed it") == "thanks, that fixed it"
+    assert without_leading_mentions("@acmerelay") == "@acmerelay", "nothing else said: keep what there is"
+    assert without_leading_mentions("Thanks @acmerelay!") == "Thanks @acmerelay!"

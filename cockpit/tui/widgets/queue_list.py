@@ -10,6 +10,7 @@ placeholders and fill in when they arrive. Rendered rows are kept as Strips in a
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -684,7 +685,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         filler = " " * (author_width - _cells(name) - _cells(handle_text) + 1)
 
         title = one_line(row.title, 200)
-        excerpt = one_line(row.excerpt, 400)
+        excerpt = without_leading_mentions(one_line(row.excerpt, 400))
         segments = [
             Segment("●" if unread else " ", base + self._style("unread-mark")),
             Segment(badge_label(row.platform), base + self._style(badge_name)),
@@ -705,6 +706,15 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(marks + " ", base + self._style("marks")))
         segments.append(Segment(age_text.rjust(AGE_WIDTH) + " ", base + self._style("age")))
         return Strip(segments).adjust_cell_length(width, base).simplify()
+
+
+_LEADING_MENTIONS = re.compile(r"^(?:@[\w.\-]+[\s,:]*)+")
+
+
+def without_leading_mentions(text: str) -> str:
+    """Drop the @handles a reply starts with (X puts them there), so the excerpt shows what was said."""
+    rest = _LEADING_MENTIONS.sub("", text, count=1)
+    return rest if rest.strip() else text
 
 
 def _cells(text: str) -> int:

@@ -1,0 +1,81 @@
+"""Background sync inside the TUI: what to sync, one round in a worker thread, and its status line text.
+
+A round runs in a thread worker with its own asyncio loop and its own SQLite connections, so neither the
+network nor the writes ever touch the Textual event loop; results come back as messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cockpit.services.sync import AccountResult, SyncAccount
+
+
+@dataclass(frozen=True)
+class SyncSetup:
+    """What the TUI syncs: the accounts, how to find each one's secret, how often, and a pre-round hook."""
+
+    accounts: Sequence[SyncAccount]
+    secret: Callable[[str], str | None]
+    interval: float
+    """Seconds between background rounds."""
+    before_round: Callable[[], object] | None = None
+    """Run in the worker before each round (the demo makes new activity happen on its sandboxes)."""
+
+
+def _clock(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M")
+
+
+def describe(result: AccountResult, now: datetime) -> tuple[str, str]:
+    """Short status-bar text and level for one account's result."""
+    nxt = f" · next {_clock(result.next_sync_at)}" if result.next_sync_at else ""
+    if result.ok:
+        news = f" · {result.counts()}" if result.new_posts or result.new_conversations else ""
+        return f"✓ {_clock(now)}{news}{nxt}", "info"
+    if result.outcome == "rate_limited":
+        return f"⏸ {result.message}", "warning"
+    return f"✗ {result.message}", "error"
+
+
+def run_round(
+    db_path: Path,
+    setup: SyncSetup,
+    *,
+    force: bool,
+    post_status: Callable[[str, str, str], object],
+    post_result: Callable[[AccountResult], None],
+) -> int:
+    """Sync the accounts that are due (all of them with `force`) and return how many were synced.
+
+    Runs in a worker thread: it opens its own event loop and SQLite connections.
+    """
+    from cockpit.services.scheduler import plan_sync
+    from cockpit.services.sync import sync_accounts
+    from cockpit.store import open_store
+    from cockpit.store.sync_state import read_statuses
+
+    if setup.before_round is not None:
+        setup.before_round()
+    accounts = list(setup.accounts)
+    interval = timedelta(seconds=setup.interval)
+    if not force:
+        store = open_store(db_path)
+        try:
+            statuses = read_statuses(store)
+        finally:
+            store.close()
+        accounts = list(plan_sync(accounts, statuses, now=datetime.now(UTC), interval=interval).due)
+    if not accounts:
+        return 0
+    for account in accounts:
+        post_status(account.name, "syncing…", "busy")
+    secrets = {account.name: setup.secret(account.name) for account in accounts}
+    asyncio.run(sync_accounts(db_path, accounts, secrets=secrets, interval=interval, on_result=post_result))
+    return len(accounts)

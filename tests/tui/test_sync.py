@@ -1,0 +1,101 @@
+"""Sync inside the TUI: a background round on start and on ctrl+r, per-account status, errors with their fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cockpit.demo.live import DemoAccount, LiveDemo
+from cockpit.store import open_store
+from cockpit.store.queue import QueueFilter, count
+from cockpit.tui.syncing import SyncSetup
+from cockpit.tui.widgets.queue_list import QueueList
+from cockpit.tui.widgets.status_bar import StatusBar
+from tests.tui.conftest import make_app, screen_lines, settle
+
+
+def _inbox(home: Path) -> int:
+    store = open_store(home / "cockpit.db", create=False)
+    try:
+        return count(store.conn, QueueFilter())
+    finally:
+        store.close()
+
+
+async def test_new_conversations_arrive_from_a_background_sync_without_moving_the_cursor(
+    small_home: Path,
+) -> None:
+    before = _inbox(small_home)
+    with LiveDemo() as live:
+        setup = SyncSetup(accounts=live.accounts(), secret=live.secrets().get, interval=3600)
+        app = make_app(small_home, sync=setup)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)  # the first round runs as soon as the first frame is up
+            status = app.screen.query_one(StatusBar)
+            assert "blogs: ✓" in status.sync_text, status.sync_text
+            first = _inbox(small_home)
+            assert first > before and status.total == first, "the count follows the new data"
+            assert live.blog.requests, "the sandbox was really asked"
+
+            queue = app.screen.query_one(QueueList)
+            await pilot.press("j", "j", "j")
+            await settle(pilot)
+            chosen = queue.cursor_row
+            assert chosen is not None
+            live.tick(6)  # new comments arrive on the blogs, newer than anything in the queue
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert _inbox(small_home) > first
+            assert status.total == _inbox(small_home)
+            assert queue.cursor_row is not None and queue.cursor_row.id == chosen.id, "the cursor stays put"
+
+
+async def test_ctrl_r_syncs_now_and_reports_a_failing_account_with_its_fix(small_home: Path) -> None:
+    broken = DemoAccount(
+        name="acme-blog", platform="feed", base_url=None, options={"feeds": ["http://127.0.0.1:9/feed"]}
+    )
+    rounds: list[str] = []
+
+    def secret(name: str) -> str | None:
+        rounds.append(name)  # looked up once per account per round
+        return None
+
+    app = make_app(small_home, sync=SyncSetup(accounts=[broken], secret=secret, interval=3600))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one(StatusBar)
+        assert "acme-blog: ✗" in status.sync_text
+        notes = [n.message for n in app._notifications]
+        assert any(n.startswith("acme-blog:") for n in notes), notes
+        assert rounds == ["acme-blog"]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert rounds == ["acme-blog", "acme-blog"], "ctrl+r syncs even an account that is not due"
+
+
+async def test_a_rate_limited_account_waits_and_says_until_when(small_home: Path) -> None:
+    with LiveDemo() as live:
+        live.blog.misbehave("rate_limit", times=1000, headers={"Retry-After": "900"})
+        app = make_app(
+            small_home, sync=SyncSetup(accounts=live.accounts(), secret=live.secrets().get, interval=3600)
+        )
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            status = app.screen.query_one(StatusBar)
+            assert "blogs: ⏸" in status.sync_text and "rate limited until" in status.sync_text
+            asked = len(live.blog.requests)
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert len(live.blog.requests) == asked, (
+                "a rate-limited account is not asked again before its reset"
+            )
+            assert any("rate limited" in n.message for n in app._notifications)
+
+
+async def test_ctrl_r_without_accounts_says_how_to_add_one(small_home: Path) -> None:
+    app = make_app(small_home)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert any("cockpit accounts add" in n.message for n in app._notifications)
+        assert "Sync now" in "\n".join(screen_lines(app)), "the footer offers the key"
