@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from cockpit import cli
@@ -17,6 +18,7 @@ from cockpit.demo.content import ACCOUNTS, DEFAULT_SEED, build_threads
 from cockpit.paths import db_path
 from cockpit.store import open_store
 from cockpit.store.ingest import ensure_account, write_page
+from cockpit.tui.syncing import SyncSetup
 from connectors.models import Author, Page, Post
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
@@ -204,16 +206,20 @@ def test_cockpit_demo_without_home_uses_a_new_temporary_directory(
 def test_cockpit_demo_opens_the_tui_in_demo_mode_and_prints_the_path_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    opened: list[tuple[Path, bool]] = []
+    opened: list[tuple[Path, bool, list[str], float]] = []
 
-    def fake_run_tui(home: Path, *, demo: bool = False) -> int:
-        opened.append((home, demo))
+    def fake_run_tui(home: Path, *, demo: bool = False, sync: SyncSetup | None = None) -> int:
+        assert sync is not None, "the demo syncs from its loopback sandboxes"
+        opened.append((home, demo, [a.name for a in sync.accounts], sync.interval))
+        # The sandbox is up while the TUI runs: its feed answers.
+        feed = sync.accounts[0].options["feeds"][0]
+        assert httpx.get(feed, timeout=5).status_code == 200
         return 0
 
     monkeypatch.setattr("cockpit.tui.run.run_tui", fake_run_tui)
     home = tmp_path / "d"
-    assert cli.main(["demo", "--home", str(home)]) == 0
-    assert opened == [(home.resolve(), True)]
+    assert cli.main(["demo", "--home", str(home), "--sync-every", "30"]) == 0
+    assert opened == [(home.resolve(), True, ["blogs"], 30.0)]
     assert f"cockpit --home {home.resolve()}" in capsys.readouterr().out
 
 
