@@ -49,6 +49,7 @@ class CockpitApp(App[None], inherit_bindings=False):
         now: Callable[[], float] = time.time,
         demo: bool = False,
         sync: SyncSetup | None = None,
+        read_config: bool = False,
     ) -> None:
         super().__init__()
         self.home = Path(home)
@@ -57,6 +58,8 @@ class CockpitApp(App[None], inherit_bindings=False):
         self.demo = demo
         self.sync_setup = sync
         """The accounts synced in the background; None or no accounts means no background sync."""
+        self.read_config = read_config
+        """Read config.toml (in a worker, after the first frame) for the accounts to sync."""
         self.sync_running = False
         self.store: Store | None = None
         self.sync_state: dict[str, tuple[str, str]] = {}
@@ -85,10 +88,37 @@ class CockpitApp(App[None], inherit_bindings=False):
         else:
             self.push_screen(self._queue_screen())
         self.set_interval(self.AGE_REFRESH_SECONDS, self._refresh_ages)
+        if self.read_config:
+            self.call_after_refresh(self._load_config)
+        else:
+            self.call_after_refresh(self._begin_syncing)
+
+    def _begin_syncing(self) -> None:
+        """Start the first round now (the first frame is up) and the rest on the interval."""
         if self.sync_setup is not None and self.sync_setup.accounts:
-            # The first round starts once the first frame is up, so start-up never waits for the network.
-            self.call_after_refresh(self.start_sync)
+            self.start_sync()
             self.set_interval(self.sync_setup.interval, self.start_sync)
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def _load_config(self) -> None:
+        """Read config.toml off the event loop; a broken file turns sync off and says where it is broken."""
+        from cockpit.config import ConfigError
+        from cockpit.tui.syncing import setup_from_config
+
+        try:
+            setup = setup_from_config(self.home)
+        except ConfigError as error:
+            self.call_from_thread(self._config_failed, str(error))
+        else:
+            self.call_from_thread(self._config_loaded, setup)
+
+    def _config_loaded(self, setup: SyncSetup) -> None:
+        self.sync_setup = setup
+        self._begin_syncing()
+
+    def _config_failed(self, message: str) -> None:
+        self.set_sync_status("config", "✗ broken config.toml: sync is off until it is fixed", "info")
+        self.notify(message, title="config.toml", severity="error", timeout=30)
 
     def _queue_screen(self) -> QueueScreen:
         from cockpit.tui.screens.queue import QueueScreen

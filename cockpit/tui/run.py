@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,39 +12,29 @@ if TYPE_CHECKING:
 def run_tui(home: Path, *, demo: bool = False, sync: SyncSetup | None = None) -> int:
     """Run the cockpit on a data directory (creating its database if needed); return the exit status.
 
-    Without `sync`, the accounts and settings come from the directory's config.toml; a broken file is
-    reported (file, line, field) before anything starts.
+    Without `sync`, the app reads the directory's config.toml in a worker once its first frame is up (the
+    validation imports cost more than the rest of start-up), then syncs the accounts it lists.
     """
-    from cockpit.config import ConfigError, load_config
     from cockpit.tui.app import CockpitApp
 
-    theme: str | None = None
-    if sync is None and not demo:
-        try:
-            config = load_config(home)
-        except ConfigError as error:
-            print(f"cockpit: {error}", file=sys.stderr)
-            return 2
-        sync = _setup_from_config(home, config)
-        theme = config.settings.theme
-    app = CockpitApp(home, demo=demo, sync=sync)
-    if theme:
-        if theme in app.available_themes:
-            app.theme = theme
-        else:
-            print(f"cockpit: unknown theme {theme!r} in config.toml; using the default", file=sys.stderr)
+    app = CockpitApp(home, demo=demo, sync=sync, read_config=sync is None and not demo)
+    theme = _configured_theme(home) if sync is None and not demo else None
+    if theme and theme in app.available_themes:
+        app.theme = theme
     app.run()
     return int(app.return_code or 0)
 
 
-def _setup_from_config(home: Path, config: object) -> SyncSetup:
-    from cockpit.config import Config
-    from cockpit.credentials import get_secret
-    from cockpit.tui.syncing import SyncSetup
+def _configured_theme(home: Path) -> str | None:
+    """The `settings.theme` of config.toml, read cheaply so the first frame already has it."""
+    import tomllib
 
-    assert isinstance(config, Config)
-    return SyncSetup(
-        accounts=config.enabled_accounts,
-        secret=lambda name: get_secret(home, name),
-        interval=float(config.settings.sync_interval),
-    )
+    from cockpit.paths import config_path
+
+    try:
+        data = tomllib.loads(config_path(home).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # the worker reports a broken file properly
+    settings = data.get("settings")
+    theme = settings.get("theme") if isinstance(settings, dict) else None
+    return theme if isinstance(theme, str) else None

@@ -29,6 +29,19 @@ class SyncSetup:
     """Run in the worker before each round (the demo makes new activity happen on its sandboxes)."""
 
 
+def setup_from_config(home: Path) -> SyncSetup:
+    """Read config.toml (raising `cockpit.config.ConfigError`) and return what the TUI should sync."""
+    from cockpit.config import load_config
+    from cockpit.credentials import get_secret
+
+    config = load_config(home)
+    return SyncSetup(
+        accounts=config.enabled_accounts,
+        secret=lambda name: get_secret(home, name),
+        interval=float(config.settings.sync_interval),
+    )
+
+
 def _clock(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M")
 

@@ -99,3 +99,40 @@ async def test_ctrl_r_without_accounts_says_how_to_add_one(small_home: Path) -> 
         await settle(pilot)
         assert any("cockpit accounts add" in n.message for n in app._notifications)
         assert "Sync now" in "\n".join(screen_lines(app)), "the footer offers the key"
+
+
+async def test_accounts_come_from_config_toml_read_after_the_first_frame(small_home: Path) -> None:
+    with LiveDemo() as live:
+        feeds = live.accounts()[0].options["feeds"]
+        lines = [
+            "[settings]",
+            "sync_interval = 600",
+            "",
+            "[[accounts]]",
+            'name = "reading"',
+            'platform = "feed"',
+        ]
+        lines.append("feeds = [" + ", ".join(f'"{url}"' for url in feeds) + "]")
+        (small_home / "config.toml").write_text("\n".join(lines) + "\n")
+        app = make_app(small_home, read_config=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await settle(pilot)
+            assert app.sync_setup is not None and app.sync_setup.interval == 600
+            status = app.screen.query_one(StatusBar)
+            assert "reading: ✓" in status.sync_text, status.sync_text
+            assert live.blog.requests
+
+
+async def test_a_broken_config_keeps_the_queue_usable_and_says_where_it_is_broken(small_home: Path) -> None:
+    (small_home / "config.toml").write_text('[[accounts]]\nname = "x1"\nplatform = "myspace"\n')
+    app = make_app(small_home, read_config=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert any("config.toml:3" in n and "platform" in n for n in notes), notes
+        status = app.screen.query_one(StatusBar)
+        assert "broken config.toml" in status.sync_text
+        await pilot.press("j")
+        assert app.is_running, "the queue still works"
