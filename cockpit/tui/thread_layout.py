@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from cockpit.store.threads import ConversationHead, PostRow, conversation_head, thread_posts
-from cockpit.tui.text import age, inert, one_line, timestamp, wrap
+from cockpit.tui.text import age, inert, one_line, timestamp, truncate, wrap
 
 PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn", "discourse": "Forum", "feed": "Blog"}
 INDENT_PER_LEVEL = 2
@@ -98,7 +98,8 @@ def layout_thread(
         add("title", title)
     url = one_line(head.url, 2_000)
     if url:
-        add("url", url)
+        # One line, cut at the end: a URL broken over lines reads as two and cannot be copied either.
+        lines.append(ThreadLine((("url", truncate(url, width)),), 0))
     platform = PLATFORM_NAMES.get(head.platform, one_line(head.platform, 20))
     posts_word = "post" if head.post_count == 1 else "posts"
     add(
