@@ -260,7 +260,7 @@ async def test_a_first_run_explains_how_to_start_and_switches_to_the_queue_once_
         assert isinstance(app.screen, FirstRunScreen)
         text = "\n".join(screen_lines(app))
         assert "cockpit accounts add blogs --platform feed --feed URL" in text
-            assert "cockpit accounts import-opml FILE" in text
+        assert "cockpit accounts import-opml FILE" in text
         assert "cockpit demo" in text and "docs/configuration.md" in text
         assert sorted(path.name for path in home.iterdir()) == [
             "cockpit.db",
