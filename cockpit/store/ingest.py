@@ -1,4 +1,18 @@
-"""Writing one fetched page: posts, thread grouping, identities, interactions and the cursor, atomically."""
+"""Writing one fetched page: posts, thread grouping, identities, interactions and the cursor, atomically.
+
+A page goes in as one transaction, shaped by what it costs on a database holding a million posts (see
+docs/performance.md, "Ingest"):
+
+- one lookup each for the page's known posts, its authors' identities and its threads' conversations;
+- new rows take their ids from max(id) + 1 (the write lock is held), so each new post's interaction is written
+  from its id directly, with nothing read back;
+- an identity is written only when it is new or its profile changed, or when its `last_seen_at` is a day old
+  or more (`LAST_SEEN_RESOLUTION`): rewriting every known author on every page dirtied a page of the
+  identities table per author;
+- a conversation born in this page gets its summary computed here, from the page; conversations that already
+  existed, or whose posts were edited or deleted, are recomputed from their posts in one statement;
+- new posts are added to the full-text index in one statement (`index_pending_posts`).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +20,19 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from cockpit.store.db import Store, now
 from connectors.models import Author, Page, Post
 
 EXCERPT_LENGTH = 240
+LAST_SEEN_RESOLUTION = 86_400
+"""Seconds: an identity seen again sooner than this keeps its stored `last_seen_at` (and its row is not rewritten)."""
+_CHUNK = 500  # keys per IN (...) lookup, well under SQLite's limit on bound parameters
+
+_IdentityKey = tuple[str, str, str]
+# A new post on its way in: the post, its direction, identity id, person id, deleted flag, created_at.
+_NewPost = tuple[Post, str, int, int | None, bool, int]
 
 
 @dataclass
@@ -25,6 +45,7 @@ class IngestResult:
     new_conversations: int = 0
     reopened_conversations: int = 0
     conversation_ids: set[int] = field(default_factory=set)
+    """Conversations that gained posts or whose posts changed."""
 
     def add(self, other: IngestResult) -> None:
         """Accumulate another result into this one."""
@@ -41,8 +62,8 @@ def _json(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, default=str) if value else "{}"
 
 
-def _ts(value: datetime) -> int:
-    return int(value.timestamp())
+def _metrics(value: dict[str, int]) -> str:
+    return json.dumps(value, sort_keys=True) if value else "{}"
 
 
 def ensure_account(store: Store, name: str, platform: str, handle: str = "") -> int:
@@ -61,18 +82,21 @@ def ensure_account(store: Store, name: str, platform: str, handle: str = "") -> 
 
 def write_page(store: Store, account_id: int, page: Page, *, own_handles: Iterable[str] = ()) -> IngestResult:
     """Store one page and its cursor in a single transaction; re-running the same page changes nothing."""
-    with store.write():
-        result = _write_posts(store, account_id, page.posts, set(own_handles))
+    store.prepare_for_bulk_writes()
+    result = IngestResult()
+    stale: set[int] = set()  # existing conversations whose summary must be recomputed from their posts
+    with store.write() as conn:
+        if page.posts:
+            _write_posts(conn, account_id, page, set(own_handles), result, stale)
         if page.deleted_ext_ids:
-            result.deleted_posts = _mark_deleted(store, account_id, page.deleted_ext_ids, result)
-        if result.conversation_ids:
-            done_before = _count_done(store, result.conversation_ids)
-            _refresh_conversations(store, result.conversation_ids)
-            result.reopened_conversations = done_before - _count_done(store, result.conversation_ids)
+            result.deleted_posts += _mark_deleted(conn, account_id, page.deleted_ext_ids, stale)
+        if stale:
+            result.reopened_conversations = _refresh_conversations(conn, stale)
+            result.conversation_ids |= stale
         if result.new_posts:
             index_pending_posts(store)
         if page.cursor is not None or page.etag is not None or page.last_modified is not None:
-            store.conn.execute(
+            conn.execute(
                 """
                 INSERT INTO sync_state (account_id, stream, cursor, etag, last_modified, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -88,22 +112,23 @@ def write_page(store: Store, account_id: int, page: Page, *, own_handles: Iterab
 
 
 def index_pending_posts(store: Store) -> int:
-    """Add every post waiting in posts_fts_pending to the full-text index in one statement; call inside a write.
+    """Add every post not yet in the full-text index to it, in one statement; call inside a write.
 
-    write_page calls it for its own posts; code that inserts posts another way calls it before committing.
-    Rows go in ascending rowid order, which FTS5 needs to append without flushing its pending terms.
+    The posts waiting are those above the newest indexed one (schema migration 3: `posts_fts_pending` is a
+    view of them). write_page calls this for its own posts; code that inserts posts another way calls it
+    before committing, or lets the next page do it. Rows go in ascending id order, which FTS5 needs to
+    append without flushing its pending terms. Returns the number of posts indexed.
     """
     conn = store.conn
+    boundary = conn.execute("SELECT coalesce(max(id), 0) FROM posts_fts_docsize").fetchone()[0]
     cursor = conn.execute(
         """
         INSERT INTO posts_fts (rowid, text, title, author_name, author_handle)
-        SELECT p.id, p.text, p.title, p.author_name, p.author_handle FROM posts p
-        WHERE p.id IN (SELECT post_id FROM posts_fts_pending) ORDER BY p.id
-        """
+        SELECT id, text, title, author_name, author_handle FROM posts WHERE id > ? ORDER BY id
+        """,
+        (boundary,),
     )
-    indexed = cursor.rowcount
-    conn.execute("DELETE FROM posts_fts_pending")
-    return indexed
+    return max(cursor.rowcount, 0)
 
 
 def read_cursors(store: Store, account_id: int) -> dict[str, str]:
@@ -115,260 +140,355 @@ def read_cursors(store: Store, account_id: int) -> dict[str, str]:
     return {stream: cursor for stream, cursor in rows}
 
 
-def _upsert_identities(
-    store: Store, authors: Sequence[Author], stamp: int, own: set[str]
-) -> dict[tuple[str, str, str], int]:
-    unique: dict[tuple[str, str, str], Author] = {}
-    for author in authors:
-        unique[(author.platform, author.host, author.ext_id)] = author
-    conn = store.conn
-    conn.executemany(
-        """
-        INSERT INTO identities (platform, host, ext_id, handle, name, bio, url, reach, extra, is_own,
-                                first_seen_at, last_seen_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (platform, host, ext_id) DO UPDATE SET
-            handle = excluded.handle,
-            name = CASE WHEN excluded.name != '' THEN excluded.name ELSE identities.name END,
-            bio = CASE WHEN excluded.bio != '' THEN excluded.bio ELSE identities.bio END,
-            url = CASE WHEN excluded.url != '' THEN excluded.url ELSE identities.url END,
-            reach = coalesce(excluded.reach, identities.reach),
-            is_own = max(identities.is_own, excluded.is_own),
-            last_seen_at = max(identities.last_seen_at, excluded.last_seen_at)
-        """,
-        [
-            (
-                a.platform,
-                a.host,
-                a.ext_id,
-                a.handle,
-                a.name,
-                a.bio,
-                a.url,
-                a.reach,
-                _json(a.extra),
-                int(a.handle in own),
-                stamp,
-                stamp,
-            )
-            for a in unique.values()
-        ],
-    )
-    ids: dict[tuple[str, str, str], int] = {}
-    keys = list(unique)
-    for start in range(0, len(keys), 300):
-        chunk = keys[start : start + 300]
-        clause = " OR ".join(["(platform = ? AND host = ? AND ext_id = ?)"] * len(chunk))
-        params = [part for key in chunk for part in key]
-        for row in conn.execute(f"SELECT id, platform, host, ext_id FROM identities WHERE {clause}", params):
-            ids[(row[1], row[2], row[3])] = int(row[0])
-    return ids
-
-
-def _conversation_ids(
-    store: Store, account_id: int, posts: Sequence[Post], platform: str, result: IngestResult
-) -> dict[str, int]:
-    conn = store.conn
-    firsts: dict[str, Post] = {}
-    for post in posts:
-        known = firsts.get(post.thread_key)
-        if known is None or post.created_at < known.created_at:
-            firsts[post.thread_key] = post
-    keys = list(firsts)
-    existing = _lookup(
-        conn,
-        "SELECT thread_key, id FROM conversations WHERE account_id = ? AND thread_key IN ({})",
-        account_id,
-        keys,
-    )
-    missing = [key for key in keys if key not in existing]
-    if missing:
-        conn.executemany(
-            """
-            INSERT INTO conversations (account_id, thread_key, platform, source, title, url, started_at,
-                                       last_activity_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                (
-                    account_id,
-                    key,
-                    platform,
-                    firsts[key].source,
-                    firsts[key].thread_title or firsts[key].title,
-                    firsts[key].thread_url or firsts[key].url,
-                    _ts(firsts[key].created_at),
-                    _ts(firsts[key].created_at),
-                )
-                for key in missing
-            ],
-        )
-        result.new_conversations += len(missing)
-        existing.update(
-            _lookup(
-                conn,
-                "SELECT thread_key, id FROM conversations WHERE account_id = ? AND thread_key IN ({})",
-                account_id,
-                missing,
-            )
-        )
-    return existing
-
-
-def _lookup(conn: sqlite3.Connection, sql: str, account_id: int, keys: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        query = sql.format(",".join("?" * len(chunk)))
-        for key, row_id in conn.execute(query, (account_id, *chunk)):
-            found[key] = int(row_id)
+def _lookup(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], keys: Sequence[Any]) -> list[Any]:
+    """Rows of `sql` (whose `{}` becomes the placeholders of one chunk of `keys`), for every chunk."""
+    found: list[Any] = []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        found.extend(conn.execute(sql.format(",".join("?" * len(chunk))), (*params, *chunk)))
     return found
 
 
-def _write_posts(store: Store, account_id: int, posts: Sequence[Post], own: set[str]) -> IngestResult:
-    result = IngestResult()
-    if not posts:
-        return result
-    conn = store.conn
-    stamp = now()
-    platform = posts[0].author.platform
-    identity_ids = _upsert_identities(store, [p.author for p in posts], stamp, own)
-    conversation_ids = _conversation_ids(store, account_id, posts, platform, result)
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]) + 1
 
-    ext_ids = [p.ext_id for p in posts]
-    known = _lookup(
-        conn,
-        "SELECT ext_id, id FROM posts WHERE account_id = ? AND ext_id IN ({})",
-        account_id,
-        ext_ids,
+
+def _write_posts(
+    conn: sqlite3.Connection,
+    account_id: int,
+    page: Page,
+    own: set[str],
+    result: IngestResult,
+    stale: set[int],
+) -> None:
+    stamp = now()
+    unique: dict[str, tuple[Post, _IdentityKey]] = {}  # the first of duplicate posts wins
+    authors: dict[_IdentityKey, Author] = {}  # the last of duplicate authors wins
+    for post in page.posts:
+        author = post.author
+        key = (author.platform, author.host, author.ext_id)
+        authors[key] = author
+        if post.ext_id not in unique:
+            unique[post.ext_id] = (post, key)
+    sql = (
+        "SELECT ext_id, id, conversation_id, text, title, deleted, author_name, metrics, edited_at "
+        "FROM posts WHERE account_id = ? AND ext_id IN ({})"
     )
-    new_rows: list[dict[str, object]] = []
-    updates: list[dict[str, object]] = []
-    seen: set[str] = set()
-    for post in posts:
-        if post.ext_id in seen:
+    known = {row[0]: row for row in _lookup(conn, sql, (account_id,), list(unique))}
+    identities = _write_identities(conn, authors, stamp, own)
+    if known:
+        _update_known(conn, known, unique, identities, result, stale)
+    gone = set(page.deleted_ext_ids)
+    fresh: list[_NewPost] = []
+    for ext_id, (post, key) in unique.items():
+        if ext_id in known:
             continue
-        seen.add(post.ext_id)
-        identity_id = identity_ids[(post.author.platform, post.author.host, post.author.ext_id)]
-        conversation_id = conversation_ids[post.thread_key]
-        row = {
-            "account_id": account_id,
-            "conversation_id": conversation_id,
-            "ext_id": post.ext_id,
-            "identity_id": identity_id,
-            "author_handle": post.author.handle,
-            "author_name": post.author.name,
-            "direction": "out" if post.author.handle in own else post.direction,
-            "text": post.text,
-            "title": post.title,
-            "url": post.url,
-            "in_reply_to": post.in_reply_to,
-            "created_at": _ts(post.created_at),
-            "edited_at": _ts(post.edited_at) if post.edited_at else None,
-            "deleted": int(post.deleted),
-            "metrics": json.dumps(post.metrics, sort_keys=True) if post.metrics else "{}",
-            "raw": _json(post.raw),
-        }
-        if post.ext_id in known:
-            row["id"] = known[post.ext_id]
-            updates.append(row)
-        else:
-            new_rows.append(row)
-        result.conversation_ids.add(conversation_id)
-    if new_rows:
+        identity_id, person_id = identities[key]
+        deleted = post.deleted
+        if not deleted and ext_id in gone:  # new and already deleted: stored deleted, counted as a deletion
+            deleted = True
+            result.deleted_posts += 1
+        direction = "out" if post.author.handle in own else post.direction
+        fresh.append((post, direction, identity_id, person_id, deleted, int(post.created_at.timestamp())))
+    if fresh:
+        _insert_posts(conn, account_id, page.posts[0].author.platform, fresh, result, stale)
+
+
+def _insert_posts(
+    conn: sqlite3.Connection,
+    account_id: int,
+    platform: str,
+    fresh: Sequence[_NewPost],
+    result: IngestResult,
+    stale: set[int],
+) -> None:
+    """Insert new posts (ids from max(id) + 1, in page order) and log one interaction for each."""
+    conversations = _conversations(conn, account_id, platform, fresh, result, stale)
+    rows: list[tuple[Any, ...]] = []
+    interactions: list[tuple[Any, ...]] = []
+    for post_id, (post, direction, identity_id, person_id, deleted, created) in enumerate(
+        fresh, start=_next_id(conn, "posts")
+    ):
+        author = post.author
+        conversation_id = conversations[post.thread_key]
+        edited = post.edited_at
+        reply_to = post.in_reply_to
+        rows.append(
+            (
+                post_id,
+                account_id,
+                conversation_id,
+                post.ext_id,
+                identity_id,
+                author.handle,
+                author.name,
+                direction,
+                post.text,
+                post.title,
+                post.url,
+                reply_to,
+                created,
+                int(edited.timestamp()) if edited else None,
+                int(deleted),
+                _metrics(post.metrics),
+                _json(post.raw),
+            )
+        )
+        # Inbound from the author, outbound for our own posts.
+        kind = "reply" if direction == "out" or reply_to is not None else "post"
+        interactions.append(
+            (identity_id, person_id, account_id, direction, kind, post_id, conversation_id, created)
+        )
+    conn.executemany(
+        """
+        INSERT INTO posts (id, account_id, conversation_id, ext_id, identity_id, author_handle, author_name,
+                           direction, text, title, url, in_reply_to, created_at, edited_at, deleted, metrics,
+                           raw)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        rows,
+    )
+    conn.executemany(
+        """
+        INSERT OR IGNORE INTO interactions (identity_id, person_id, account_id, direction, kind, post_id,
+                                            conversation_id, occurred_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        interactions,
+    )
+    result.new_posts = len(rows)
+    result.conversation_ids.update(conversations.values())
+
+
+def _write_identities(
+    conn: sqlite3.Connection, authors: dict[_IdentityKey, Author], stamp: int, own: set[str]
+) -> dict[_IdentityKey, tuple[int, int | None]]:
+    """Return (identity id, person id) per author, inserting new authors and updating changed ones.
+
+    An update keeps what the page leaves empty: a blank name, bio or url and an unknown reach do not erase
+    the stored ones; `is_own` never goes back to 0; `extra` is written only for a new identity.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for platform, host, ext_id in authors:
+        groups.setdefault((platform, host), []).append(ext_id)
+    stored: dict[_IdentityKey, Any] = {}
+    sql = (
+        "SELECT ext_id, id, person_id, handle, name, bio, url, reach, is_own, last_seen_at FROM identities "
+        "WHERE platform = ? AND host = ? AND ext_id IN ({})"
+    )
+    for (platform, host), ext_ids in groups.items():
+        for row in _lookup(conn, sql, (platform, host), ext_ids):
+            stored[(platform, host, row[0])] = row
+    ids: dict[_IdentityKey, tuple[int, int | None]] = {}
+    changed: list[tuple[Any, ...]] = []
+    new: list[tuple[Any, ...]] = []
+    next_id = 0
+    for key, author in authors.items():
+        is_own = int(author.handle in own)
+        row = stored.get(key)
+        if row is None:
+            next_id = next_id or _next_id(conn, "identities")
+            ids[key] = (next_id, None)
+            new.append(
+                (
+                    next_id,
+                    *key,
+                    author.handle,
+                    author.name,
+                    author.bio,
+                    author.url,
+                    author.reach,
+                    _json(author.extra),
+                    is_own,
+                    stamp,
+                    stamp,
+                )
+            )
+            next_id += 1
+            continue
+        ids[key] = (row[1], row[2])
+        profile = (
+            author.handle,
+            author.name or row[4],
+            author.bio or row[5],
+            author.url or row[6],
+            row[7] if author.reach is None else author.reach,
+            max(row[8], is_own),
+        )
+        if profile != row[3:9] or stamp - row[9] >= LAST_SEEN_RESOLUTION:
+            changed.append((*profile, max(row[9], stamp), row[1]))
+    if new:
         conn.executemany(
             """
-            INSERT INTO posts (account_id, conversation_id, ext_id, identity_id, author_handle, author_name,
-                               direction, text, title, url, in_reply_to, created_at, edited_at, deleted,
-                               metrics, raw)
-            VALUES (:account_id, :conversation_id, :ext_id, :identity_id, :author_handle, :author_name,
-                    :direction, :text, :title, :url, :in_reply_to, :created_at, :edited_at, :deleted,
-                    :metrics, :raw)
+            INSERT INTO identities (id, platform, host, ext_id, handle, name, bio, url, reach, extra, is_own,
+                                    first_seen_at, last_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            new_rows,
+            new,
         )
-        result.new_posts = len(new_rows)
-        _log_interactions(store, account_id, [str(row["ext_id"]) for row in new_rows])
+    if changed:
+        conn.executemany(
+            "UPDATE identities SET handle = ?, name = ?, bio = ?, url = ?, reach = ?, is_own = ?, "
+            "last_seen_at = ? WHERE id = ?",
+            changed,
+        )
+    return ids
+
+
+def _conversations(
+    conn: sqlite3.Connection,
+    account_id: int,
+    platform: str,
+    fresh: Sequence[_NewPost],
+    result: IngestResult,
+    stale: set[int],
+) -> dict[str, int]:
+    """Return the conversation id of each new post's thread: existing ones are marked stale for a refresh,
+    missing ones are inserted with the summary of their posts, all of which are in this page."""
+    threads: dict[str, list[_NewPost]] = {}
+    for item in fresh:
+        threads.setdefault(item[0].thread_key, []).append(item)
+    sql = "SELECT thread_key, id FROM conversations WHERE account_id = ? AND thread_key IN ({})"
+    found: dict[str, int] = dict(_lookup(conn, sql, (account_id,), list(threads)))
+    stale.update(found.values())
+    missing = [key for key in threads if key not in found]
+    if not missing:
+        return found
+    rows: list[tuple[Any, ...]] = []
+    for conversation_id, key in enumerate(missing, start=_next_id(conn, "conversations")):
+        found[key] = conversation_id
+        items = threads[key]
+        # As the recomputation in _refresh_conversations orders posts: by created_at, then id (page order).
+        first = items[0]
+        latest: _NewPost | None = None  # the latest post still there decides `answered`
+        latest_in: _NewPost | None = None  # the latest inbound one gives the author and the excerpt
+        for item in items:
+            if item[5] < first[5]:
+                first = item
+            if item[4]:
+                continue
+            if latest is None or item[5] >= latest[5]:
+                latest = item
+            if item[1] == "in" and (latest_in is None or item[5] >= latest_in[5]):
+                latest_in = item
+        post = first[0]
+        rows.append(
+            (
+                conversation_id,
+                account_id,
+                key,
+                platform,
+                post.source,
+                post.thread_title or post.title,
+                post.thread_url or post.url,
+                int(latest is not None and latest[1] == "out"),
+                len(items),
+                first[5],
+                first[5] if latest is None else latest[5],
+                None if latest_in is None else latest_in[2],
+                "" if latest_in is None else latest_in[0].text[: EXCERPT_LENGTH * 2],
+            )
+        )
+    conn.executemany(
+        """
+        INSERT INTO conversations (id, account_id, thread_key, platform, source, title, url, answered,
+                                   post_count, started_at, last_activity_at, last_author_id, excerpt)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        rows,
+    )
+    result.new_conversations += len(missing)
+    return found
+
+
+def _update_known(
+    conn: sqlite3.Connection,
+    known: dict[str, Any],
+    unique: dict[str, tuple[Post, _IdentityKey]],
+    identities: dict[_IdentityKey, tuple[int, int | None]],
+    result: IngestResult,
+    stale: set[int],
+) -> None:
+    """Rewrite known posts whose content changed (so the full-text triggers fire only for real edits)."""
+    updates: list[tuple[Any, ...]] = []
+    for ext_id, row in known.items():
+        post, key = unique[ext_id]
+        author = post.author
+        metrics = _metrics(post.metrics)
+        edited = int(post.edited_at.timestamp()) if post.edited_at else None
+        deleted = int(post.deleted)
+        if (post.text, post.title, deleted, author.name, metrics, edited or 0) == (
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            row[8] or 0,
+        ):
+            continue
+        updates.append(
+            (
+                identities[key][0],
+                author.handle,
+                author.name,
+                post.text,
+                post.title,
+                post.url,
+                post.in_reply_to,
+                edited,
+                deleted,
+                metrics,
+                _json(post.raw),
+                row[1],
+            )
+        )
+        stale.add(row[2])
     if updates:
-        # Only rows whose content really changed are written, so the FTS triggers fire only for edits.
-        changed = conn.executemany(
+        conn.executemany(
             """
-            UPDATE posts SET identity_id = :identity_id, author_handle = :author_handle,
-                author_name = :author_name, text = :text, title = :title, url = :url,
-                in_reply_to = :in_reply_to, edited_at = :edited_at, deleted = :deleted, metrics = :metrics,
-                raw = :raw
-            WHERE id = :id AND (text != :text OR title != :title OR deleted != :deleted
-                OR author_name != :author_name OR metrics != :metrics
-                OR coalesce(edited_at, 0) != coalesce(:edited_at, 0))
+            UPDATE posts SET identity_id = ?, author_handle = ?, author_name = ?, text = ?, title = ?,
+                url = ?, in_reply_to = ?, edited_at = ?, deleted = ?, metrics = ?, raw = ?
+            WHERE id = ?
             """,
             updates,
         )
-        result.updated_posts = max(changed.rowcount, 0)
-    return result
+        result.updated_posts = len(updates)
 
 
-def _log_interactions(store: Store, account_id: int, ext_ids: Sequence[str]) -> None:
-    """Log an interaction for each newly stored post: inbound from the author, outbound for our own."""
-    conn = store.conn
-    for start in range(0, len(ext_ids), 500):
-        chunk = ext_ids[start : start + 500]
-        conn.execute(
-            f"""
-            INSERT OR IGNORE INTO interactions (identity_id, person_id, account_id, direction, kind, post_id,
-                                                conversation_id, occurred_at)
-            SELECT p.identity_id, i.person_id, p.account_id, p.direction,
-                   CASE WHEN p.direction = 'out' THEN 'reply' WHEN p.in_reply_to IS NULL THEN 'post' ELSE 'reply' END,
-                   p.id, p.conversation_id, p.created_at
-            FROM posts p LEFT JOIN identities i ON i.id = p.identity_id
-            WHERE p.account_id = ? AND p.ext_id IN ({",".join("?" * len(chunk))})
-            """,
-            (account_id, *chunk),
-        )
+def _mark_deleted(conn: sqlite3.Connection, account_id: int, ext_ids: Sequence[str], stale: set[int]) -> int:
+    sql = "SELECT id, conversation_id FROM posts WHERE account_id = ? AND deleted = 0 AND ext_id IN ({})"
+    found = _lookup(conn, sql, (account_id,), list(dict.fromkeys(ext_ids)))
+    if found:
+        conn.executemany("UPDATE posts SET deleted = 1 WHERE id = ?", [(row[0],) for row in found])
+        stale.update(row[1] for row in found)
+    return len(found)
 
 
-def _mark_deleted(store: Store, account_id: int, ext_ids: Sequence[str], result: IngestResult) -> int:
-    conn = store.conn
-    found = _lookup(
-        conn,
-        "SELECT ext_id, id FROM posts WHERE account_id = ? AND ext_id IN ({})",
-        account_id,
-        list(ext_ids),
-    )
-    if not found:
-        return 0
-    marked = conn.executemany(
-        "UPDATE posts SET deleted = 1 WHERE id = ? AND deleted = 0", [(i,) for i in found.values()]
-    )
-    for row in conn.execute(
-        f"SELECT DISTINCT conversation_id FROM posts WHERE id IN ({','.join('?' * len(found))})",
-        list(found.values()),
-    ):
-        result.conversation_ids.add(int(row[0]))
-    return max(marked.rowcount, 0)
+def _refresh_conversations(conn: sqlite3.Connection, conversation_ids: Iterable[int]) -> int:
+    """Recompute the summary of existing conversations from their posts; return how many were reopened.
 
-
-def _count_done(store: Store, conversation_ids: Iterable[int]) -> int:
-    ids = list(conversation_ids)
-    total = 0
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = f"SELECT count(*) FROM conversations WHERE status = 'done' AND id IN ({','.join('?' * len(chunk))})"
-        total += int(store.conn.execute(query, chunk).fetchone()[0])
-    return total
-
-
-def _refresh_conversations(store: Store, conversation_ids: Iterable[int]) -> None:
-    """Recompute each touched conversation's summary; a new inbound post brings a done one back to Inbox."""
-    conn = store.conn
-    ids = list(conversation_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    A new inbound post later than the conversation's last activity brings a done conversation back to the
+    Inbox. The summary follows the latest post that is still there (the latest inbound one for the author
+    and excerpt), and keeps what it had when none is left.
+    """
+    reopened = 0
+    ids = sorted(conversation_ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        conn.execute(
+        done = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT id FROM conversations WHERE status = 'done' AND id IN ({marks})", chunk
+            )
+        }
+        rows = conn.execute(
             f"""
             UPDATE conversations SET
                 post_count = (SELECT count(*) FROM posts p WHERE p.conversation_id = conversations.id),
-                started_at = (SELECT min(created_at) FROM posts p WHERE p.conversation_id = conversations.id),
+                started_at = coalesce(
+                    (SELECT min(created_at) FROM posts p WHERE p.conversation_id = conversations.id),
+                    started_at),
                 status = CASE
                     WHEN status = 'done' AND EXISTS (
                         SELECT 1 FROM posts p WHERE p.conversation_id = conversations.id AND p.direction = 'in'
@@ -379,28 +499,22 @@ def _refresh_conversations(store: Store, conversation_ids: Iterable[int]) -> Non
                         SELECT 1 FROM posts p WHERE p.conversation_id = conversations.id AND p.direction = 'in'
                         AND p.deleted = 0 AND p.created_at > conversations.last_activity_at)
                     THEN 1 ELSE unread END,
-                answered = CASE
-                    WHEN (SELECT direction FROM posts p WHERE p.conversation_id = conversations.id AND p.deleted = 0
-                          ORDER BY created_at DESC, id DESC LIMIT 1) = 'out' THEN 1 ELSE 0 END
+                (answered, last_activity_at) = (
+                    SELECT coalesce(max(latest.direction = 'out'), 0),
+                           coalesce(max(latest.created_at), conversations.last_activity_at)
+                    FROM (SELECT direction, created_at FROM posts p
+                          WHERE p.conversation_id = conversations.id AND p.deleted = 0
+                          ORDER BY created_at DESC, id DESC LIMIT 1) AS latest),
+                (last_author_id, excerpt) = (
+                    SELECT coalesce(max(latest.identity_id), conversations.last_author_id),
+                           coalesce(max(latest.excerpt), conversations.excerpt)
+                    FROM (SELECT identity_id, substr(text, 1, {EXCERPT_LENGTH * 2}) AS excerpt FROM posts p
+                          WHERE p.conversation_id = conversations.id AND p.deleted = 0 AND p.direction = 'in'
+                          ORDER BY created_at DESC, id DESC LIMIT 1) AS latest)
             WHERE id IN ({marks})
+            RETURNING id, status
             """,
             chunk,
-        )
-        # The summary follows the latest post that is still there (inbound first, for the excerpt).
-        conn.execute(
-            f"""
-            UPDATE conversations SET
-                last_activity_at = coalesce(
-                    (SELECT max(created_at) FROM posts p WHERE p.conversation_id = conversations.id AND p.deleted = 0),
-                    last_activity_at),
-                last_author_id = coalesce((
-                    SELECT identity_id FROM posts p WHERE p.conversation_id = conversations.id AND p.deleted = 0
-                    AND p.direction = 'in' ORDER BY created_at DESC, id DESC LIMIT 1), last_author_id),
-                excerpt = coalesce((
-                    SELECT substr(text, 1, {EXCERPT_LENGTH * 2}) FROM posts p
-                    WHERE p.conversation_id = conversations.id AND p.deleted = 0
-                    AND p.direction = 'in' ORDER BY created_at DESC, id DESC LIMIT 1), excerpt)
-            WHERE id IN ({marks})
-            """,
-            chunk,
-        )
+        ).fetchall()
+        reopened += sum(1 for row_id, status in rows if row_id in done and status != "done")
+    return reopened

@@ -219,5 +219,42 @@ WHEN NOT EXISTS (SELECT 1 FROM posts_fts_pending WHERE post_id = old.id) BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2]
+MIGRATION_3 = """
+-- Ingest at a million posts (docs/performance.md, "Ingest").
+-- posts_by_identity went: interactions_by_identity answers "everything from this author" (every stored post
+-- has its interaction), and the index cost one scattered page write per post by a known author.
+DROP INDEX posts_by_identity;
+-- The insert trigger went too: any AFTER INSERT trigger on posts, even one whose WHEN is false, cost about
+-- 4 us per inserted row. The posts waiting for the full-text index are now those above the newest indexed
+-- id (the largest rowid of FTS5's own posts_fts_docsize table, one row per indexed post):
+-- `ingest.index_pending_posts` indexes them, and posts_fts_pending becomes a view of them. Whatever waited
+-- in the old table is indexed here first. A post inserted with an explicit id at or below the newest indexed
+-- one is not seen as waiting: code that does that indexes it itself (INSERT INTO posts_fts ...).
+-- The update and delete triggers touch the index only for posts it holds. An FTS 'rebuild' needs nothing
+-- else afterwards.
+DROP TRIGGER posts_fts_insert;
+DROP TRIGGER posts_fts_update;
+DROP TRIGGER posts_fts_delete;
+INSERT INTO posts_fts (rowid, text, title, author_name, author_handle)
+SELECT p.id, p.text, p.title, p.author_name, p.author_handle FROM posts p
+WHERE p.id IN (SELECT post_id FROM posts_fts_pending) ORDER BY p.id;
+DROP TABLE posts_fts_pending;
+CREATE VIEW posts_fts_pending (post_id) AS
+SELECT id FROM posts WHERE id > (SELECT coalesce(max(id), 0) FROM posts_fts_docsize);
+CREATE TRIGGER posts_fts_update AFTER UPDATE OF text, title, author_name, author_handle ON posts
+WHEN EXISTS (SELECT 1 FROM posts_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO posts_fts(posts_fts, rowid, text, title, author_name, author_handle)
+    VALUES ('delete', old.id, old.text, old.title, old.author_name, old.author_handle);
+    INSERT INTO posts_fts(rowid, text, title, author_name, author_handle)
+    VALUES (new.id, new.text, new.title, new.author_name, new.author_handle);
+END;
+CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts
+WHEN EXISTS (SELECT 1 FROM posts_fts_docsize WHERE id = old.id) BEGIN
+    INSERT INTO posts_fts(posts_fts, rowid, text, title, author_name, author_handle)
+    VALUES ('delete', old.id, old.text, old.title, old.author_name, old.author_handle);
+END;
+-- identities.last_seen_at is kept to the day from here on (`ingest.LAST_SEEN_RESOLUTION`).
+"""
+
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
 """Migration N is MIGRATIONS[N - 1]; the database's `PRAGMA user_version` is the last one applied."""
