@@ -392,8 +392,8 @@ def _conversations(
     conn.executemany(
         """
         INSERT INTO conversations (id, account_id, thread_key, platform, source, title, url, answered,
-                                   post_count, started_at, last_activity_at, last_author_id, excerpt)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   post_count, started_at, last_activity_at, last_author_id, excerpt, unread)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1 - ?8)
         """,
         rows,
     )
@@ -468,7 +468,7 @@ def _refresh_conversations(conn: sqlite3.Connection, conversation_ids: Iterable[
     """Recompute the summary of existing conversations from their posts; return how many were reopened.
 
     A new inbound post later than the conversation's last activity brings a done conversation back to the
-    Inbox. The summary follows the latest post that is still there (the latest inbound one for the author
+    Inbox and marks it unread; when our own reply is the latest post, there is nothing left to read. The summary follows the latest post that is still there (the latest inbound one for the author
     and excerpt), and keeps what it had when none is left.
     """
     reopened = 0
@@ -495,6 +495,9 @@ def _refresh_conversations(conn: sqlite3.Connection, conversation_ids: Iterable[
                         AND p.deleted = 0 AND p.created_at > conversations.last_activity_at)
                     THEN 'inbox' ELSE status END,
                 unread = CASE
+                    WHEN (SELECT direction FROM posts p WHERE p.conversation_id = conversations.id
+                          AND p.deleted = 0 ORDER BY created_at DESC, id DESC LIMIT 1) = 'out'
+                    THEN 0
                     WHEN EXISTS (
                         SELECT 1 FROM posts p WHERE p.conversation_id = conversations.id AND p.direction = 'in'
                         AND p.deleted = 0 AND p.created_at > conversations.last_activity_at)

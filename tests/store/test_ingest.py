@@ -402,3 +402,29 @@ def test_the_writer_gets_a_larger_cache_and_every_connection_checkpoints_less_of
         assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_AUTOCHECKPOINT_PAGES
     writer.close()
     reader.close()
+
+
+def test_a_conversation_whose_latest_post_is_ours_is_not_unread(store: Store) -> None:
+    account = ensure_account(store, "acme-x", "x")
+    ours = Author(platform="x", ext_id="me", handle="acme")
+    question = post("1", "a", 0)
+    answer = Post(
+        ext_id="2", thread_key="a", author=ours, text="here you go", created_at=T0 + timedelta(minutes=5)
+    )
+    write_page(store, account, Page(posts=[question, answer, post("3", "b", 1)]), own_handles={"acme"})
+    rows = store.conn.execute("SELECT thread_key, unread, answered FROM conversations ORDER BY thread_key")
+    assert rows.fetchall() == [("a", 0, 1), ("b", 1, 0)]
+
+    follow_up = post("4", "a", 10, who=2, text="thanks, one more question")
+    write_page(store, account, Page(posts=[follow_up]), own_handles={"acme"})
+    assert store.conn.execute(
+        "SELECT unread, answered FROM conversations WHERE thread_key = 'a'"
+    ).fetchone() == (1, 0)
+
+    second = Post(
+        ext_id="5", thread_key="a", author=ours, text="answered", created_at=T0 + timedelta(minutes=20)
+    )
+    write_page(store, account, Page(posts=[second]), own_handles={"acme"})
+    assert store.conn.execute(
+        "SELECT unread, answered FROM conversations WHERE thread_key = 'a'"
+    ).fetchone() == (0, 1)
