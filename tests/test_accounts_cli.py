@@ -31,28 +31,10 @@ from cockpit.paths import config_path
 from connectors.base import Connector
 from connectors.errors import AuthExpired
 from connectors.models import Author, Page, Post
+from tests.keyrings import MemoryKeyring
 
 SECRET = "api-KEY-9f8e7d6c5b4a"
 REPO = Path(__file__).resolve().parents[1]
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """An in-memory keyring for tests."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 class Terminal(io.StringIO):

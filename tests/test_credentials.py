@@ -14,7 +14,7 @@ import keyring
 import keyring.backend
 import pytest
 from keyring.backends import chainer, fail
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring.errors import KeyringError
 
 from cockpit import credentials
 from cockpit.credentials import (
@@ -27,30 +27,9 @@ from cockpit.credentials import (
     secret_source,
     set_secret,
 )
+from tests.keyrings import MemoryKeyring
 
 SECRET = "s3cr3t-VALUE-0f-the-test"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """An in-memory keyring for tests."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.store[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError(username) from None
 
 
 class BrokenKeyring(MemoryKeyring):
