@@ -256,5 +256,11 @@ END;
 -- identities.last_seen_at is kept to the day from here on (`ingest.LAST_SEEN_RESOLUTION`).
 """
 
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
+MIGRATION_4 = """
+-- Snooze wake-ups (`services.triage.wake_due`, `next_wake`) find the snoozed conversations by their time
+-- without scanning every snoozed row in activity order; the index holds snoozed rows only.
+CREATE INDEX conversations_snoozed_until ON conversations(snooze_until) WHERE status = 'snoozed';
+"""
+
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
 """Migration N is MIGRATIONS[N - 1]; the database's `PRAGMA user_version` is the last one applied."""
