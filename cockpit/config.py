@@ -229,9 +229,23 @@ class DiscourseAccount(Account):
     user_api_client_id: str | None = Field(default=None, min_length=1)
     """The User-Api-Client-Id sent with a user API key."""
     categories: list[str] = Field(default_factory=list)
-    """Category slugs to watch for new topics."""
+    """Categories to watch for new topics and replies, as "slug" or "slug/id"."""
     searches: list[SearchQuery] = Field(default_factory=list)
     """Forum searches to track."""
+    watch_latest: bool | None = None
+    """Also watch the forum's latest topics in every category (connector default false)."""
+    public_url: HttpUrlStr | None = None
+    """The forum's public address when `base_url` reaches the API another way (links and identities use it)."""
+    requests_per_minute: int | None = Field(default=None, ge=1, le=10_000)
+    """Request budget (connector default 50 with an admin key, 18 with a user key)."""
+    max_topics_per_stream: int | None = Field(default=None, ge=1, le=200)
+    """Changed topics read per stream and sync (connector default 15)."""
+    max_posts_per_topic: int | None = Field(default=None, ge=20, le=5000)
+    """Posts read of one topic at most (connector default 200)."""
+    profile_lookups: int | None = Field(default=None, ge=0, le=500)
+    """Author profiles (post counts) read per sync (connector default 20)."""
+    timeout_seconds: float | None = Field(default=None, gt=0, le=300)
+    """Per-request timeout (connector default 20)."""
 
     requires_base_url: ClassVar[bool] = True
 

@@ -107,7 +107,8 @@ def test_the_demo_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None
     )
 
     queue = terminal.wait_for(
-        "the queue, synced from the demo's blog server", lambda s: "blogs: ✓" in _status_line(s)
+        "the queue, synced from the demo's blog and forum servers",
+        lambda s: "blogs: ✓" in _status_line(s) and "forum: ✓" in _status_line(s),
     )
     start = int(re.search(r"(\d+)/\d", _status_line(queue)).group(1))  # type: ignore[union-attr]
     store = open_store(db_path(home), create=False)

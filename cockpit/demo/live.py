@@ -13,6 +13,25 @@ from datetime import datetime
 from typing import Any
 
 from connectors.sandbox.blog import BlogSandbox
+from connectors.sandbox.discourse import DiscourseSandbox
+
+FORUM_PUBLIC_URL = "https://forum.acme.dev"
+"""The address the seeded forum data uses; the forum sandbox's links and identities use it too."""
+
+
+def _forum_people() -> dict[str, tuple[int, str]]:
+    """The demo cast's forum usernames with the user ids and names the seeded data gives them."""
+    from cockpit.demo.cast import EVERYONE
+    from cockpit.demo.content import OUR_AUTHORS, author_for
+
+    people: dict[str, tuple[int, str]] = {}
+    for persona in EVERYONE:
+        if persona.forum:
+            author = author_for(persona, "discourse")
+            people[persona.forum] = (int(author.ext_id), author.name)
+    ours = OUR_AUTHORS["discourse"]
+    people[ours.handle] = (int(ours.ext_id), ours.name)
+    return people
 
 
 @dataclass(frozen=True)
@@ -30,11 +49,14 @@ class LiveDemo:
 
     def __init__(self, *, now: datetime | None = None, seed: int = 7) -> None:
         self.blog = BlogSandbox(now=now, seed=seed)
+        self.forum = DiscourseSandbox(now=now, seed=seed, known_users=_forum_people())
         self._started = False
+        self._turn = 0
 
     def start(self) -> LiveDemo:
         """Start every sandbox server."""
         self.blog.start()
+        self.forum.start()
         self._started = True
         return self
 
@@ -42,6 +64,7 @@ class LiveDemo:
         """Stop every sandbox server."""
         if self._started:
             self.blog.stop()
+            self.forum.stop()
             self._started = False
 
     def __enter__(self) -> LiveDemo:
@@ -51,21 +74,36 @@ class LiveDemo:
         self.stop()
 
     def accounts(self) -> list[DemoAccount]:
-        """The accounts that sync from the sandboxes; `blogs` is the same account the seeded data uses."""
+        """The accounts that sync from the sandboxes; `blogs` and `forum` are the accounts the seeded data uses."""
         settings = self.blog.account_settings()
+        forum = self.forum.account_settings()
         return [
             DemoAccount(
                 name="blogs",
                 platform=str(settings["platform"]),
                 base_url=str(settings["base_url"]),
                 options=dict(settings["options"]),
-            )
+            ),
+            DemoAccount(
+                name="forum",
+                platform=str(forum["platform"]),
+                base_url=str(forum["base_url"]),
+                options={**forum["options"], "public_url": FORUM_PUBLIC_URL},
+            ),
         ]
 
     def secrets(self) -> dict[str, str | None]:
         """Each demo account's secret (sandbox-only credentials, never stored anywhere)."""
-        return {"blogs": str(self.blog.account_settings()["secret"])}
+        return {
+            "blogs": str(self.blog.account_settings()["secret"]),
+            "forum": str(self.forum.account_settings()["secret"]),
+        }
 
     def tick(self, events: int = 1) -> int:
-        """Make something happen on the sandboxes (new comments, now and then a post); return how many."""
-        return len(self.blog.simulate_activity(events))
+        """Make `events` things happen, taking turns between the blogs (comments, posts) and the forum; return how many."""
+        made = 0
+        for _ in range(events):
+            sandbox: BlogSandbox | DiscourseSandbox = self.forum if self._turn % 2 else self.blog
+            self._turn += 1
+            made += len(sandbox.simulate_activity(1))
+        return made
