@@ -463,19 +463,17 @@ def _remove(args: argparse.Namespace, home: Path) -> int:
 
 
 def _login(args: argparse.Namespace, home: Path) -> int:
+    from cockpit.logins import flow_for
+
     config = _load(home)
     account = _find(config, args.name)
-    if account.platform in ("x", "linkedin"):
-        print(OAUTH_NOTE, file=sys.stderr)
-    if args.secret_stdin:
-        secret = _secret_from_stdin(account.name)
-    elif sys.stdin.isatty():
-        print(f"The secret for {account.name} is {SECRET_KINDS[account.platform]}.", file=sys.stderr)
-        secret = _prompt_secret(account.name)
-    else:
-        raise _command_error(
-            "login reads the secret from a terminal; in scripts, pipe it with --secret-stdin"
-        )
+    flow = None if args.secret_stdin else flow_for(account.platform)
+    # A platform's sign-in flow returns the secret to store, or None when the user prefers to paste one.
+    secret = flow.run(home, account, args) if flow is not None else None
+    if secret is None:
+        if flow is None and account.platform in ("x", "linkedin"):
+            print(OAUTH_NOTE, file=sys.stderr)
+        secret = _pasted_secret(args, account.name, account.platform)
     where = _store_secret(home, account.name, secret)
     print(f"Stored the secret for {account.name} in {where}.")
     note = _env_override_note(account.name)
@@ -483,6 +481,15 @@ def _login(args: argparse.Namespace, home: Path) -> int:
         print(note)
     print(f"Check it with `cockpit accounts test {account.name}`.")
     return 0
+
+
+def _pasted_secret(args: argparse.Namespace, name: str, platform: str) -> str:
+    if args.secret_stdin:
+        return _secret_from_stdin(name)
+    if sys.stdin.isatty():
+        print(f"The secret for {name} is {SECRET_KINDS[platform]}.", file=sys.stderr)
+        return _prompt_secret(name)
+    raise _command_error("login reads the secret from a terminal; in scripts, pipe it with --secret-stdin")
 
 
 # --- test ---------------------------------------------------------------------------------------------
