@@ -15,6 +15,12 @@ Options (the account's `options` mapping):
 - `requests_per_minute` (50 with an admin key, 18 with a user key; Discourse allows 60 and 20),
   `pacing_window_seconds` (60), `max_pacing_wait_seconds` (10): request pacing; a wait longer than the
   maximum raises `RateLimited` instead of sleeping.
+- `recheck_topics` (3 with an admin key, 1 with a user key): topics already read that each stream re-reads
+  per fetch, least recently checked first, to find edited posts (yielded again with their new text and
+  `edited_at`) and deleted or hidden ones (`Page.deleted_ext_ids`).
+- `max_notification_pages` (5): notification pages read per fetch, on the first sync too (later ones stop
+  at notifications handled before); `max_listing_pages` (3): listing pages followed by `more_topics_url`
+  (later syncs stop at the first page holding a topic read before).
 - `max_topics_per_stream` (15), `max_posts_per_topic` (200), `profile_lookups` (author profiles read per
   fetch for post counts: 20, or 5 with a user key), `timeout_seconds` (20),
   `retry_attempts` (3), `retry_wait_seconds` (0.5): tuning.
@@ -27,7 +33,11 @@ Each topic is one conversation, `thread_key` = the topic id; a post's `ext_id` i
 Cursors are JSON, version 1 (see `DiscourseCursor`): `{"v": 1, "last_id": <newest notification id>,
 "topics": {"<topic id>": [<highest post id yielded>, <highest post number seen>]}}`. A topic met again
 yields only posts newer than those yielded before; the topic map keeps the `MAX_TRACKED_TOPICS` most
-recently changed topics. A stream that fails yields a `Page` with `error` set (and whatever was read up to
+recently changed topics. `"checks": {"<topic id>": {"<post id>": <version>}}` keeps the versions of the
+newest `MAX_CHECKED_POSTS` posts yielded of the `MAX_CHECKED_TOPICS` most recently read topics: whenever a
+topic is read (because it changed, or as a re-check) they are compared with the forum's, so an edit (a
+higher `version`) yields the post again and a post gone from `post_stream.stream`, deleted or hidden (or
+its whole topic gone) is reported in `deleted_ext_ids`. A stream that fails yields a `Page` with `error` set (and whatever was read up to
 the failure, with a cursor that does not skip what failed); the other streams go on.
 """
 
@@ -38,10 +48,10 @@ import json
 import re
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -65,6 +75,8 @@ MAX_TRACKED_TOPICS = 500
 POSTS_PER_REQUEST = 20
 MAX_NOTIFICATION_PAGES = 5
 MAX_REPLY_LOOKUPS = 10
+MAX_CHECKED_TOPICS = 40
+MAX_CHECKED_POSTS = 60
 
 NOTIFICATION_SOURCES: dict[int, Source] = {
     1: "mention",  # mentioned
@@ -76,6 +88,7 @@ NOTIFICATION_SOURCES: dict[int, Source] = {
 """The notification types that become conversations, and the source their post gets."""
 
 _WAIT_SECONDS = re.compile(r"wait\s+(\d{1,6})\s+seconds?", re.IGNORECASE)
+_GONE = re.compile(r"\(HTTP (?:404|410)\)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -96,6 +109,9 @@ class DiscourseOptions(BaseModel):
     max_pacing_wait_seconds: float = Field(10.0, ge=0, le=600)
     max_topics_per_stream: int = Field(15, ge=1, le=200)
     max_posts_per_topic: int = Field(200, ge=POSTS_PER_REQUEST, le=5000)
+    recheck_topics: int | None = Field(None, ge=0, le=50)
+    max_notification_pages: int = Field(MAX_NOTIFICATION_PAGES, ge=1, le=50)
+    max_listing_pages: int = Field(3, ge=1, le=20)
     profile_lookups: int | None = Field(None, ge=0, le=500)
     timeout_seconds: float = Field(20.0, gt=0, le=300)
     retry_attempts: int = Field(3, ge=1, le=10)
@@ -111,6 +127,9 @@ class DiscourseCursor(BaseModel):
     last_id: int = 0
     topics: dict[str, tuple[int, int]] = Field(default_factory=dict)
     """Topic id -> (highest post id yielded, highest post number seen), most recently changed last."""
+    checks: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Topic id -> {post id: version} of the posts yielded, to find edits and deletions; least recently
+    checked first."""
 
     @classmethod
     def load(cls, text: str | None) -> DiscourseCursor:
@@ -127,6 +146,8 @@ class DiscourseCursor(BaseModel):
         """The cursor as compact JSON, keeping only the most recently changed topics."""
         if len(self.topics) > MAX_TRACKED_TOPICS:
             self.topics = dict(list(self.topics.items())[-MAX_TRACKED_TOPICS:])
+        if len(self.checks) > MAX_CHECKED_TOPICS:
+            self.checks = dict(list(self.checks.items())[-MAX_CHECKED_TOPICS:])
         return self.model_dump_json()
 
     def seen(self, topic_id: int) -> tuple[int, int] | None:
@@ -137,6 +158,13 @@ class DiscourseCursor(BaseModel):
         """Record a topic as read up to these marks (moving it to the most recent end)."""
         old = self.topics.pop(str(topic_id), (0, 0))
         self.topics[str(topic_id)] = (max(old[0], max_post_id), max(old[1], highest_number))
+
+    def checked(self, topic_id: int, versions: Mapping[str, int]) -> None:
+        """Record the versions of a topic's posts just compared (moving it to the most recently checked end)."""
+        self.checks.pop(str(topic_id), None)
+        if versions:
+            newest = sorted(versions, key=int)[-MAX_CHECKED_POSTS:]
+            self.checks[str(topic_id)] = {post_id: versions[post_id] for post_id in newest}
 
 
 def _clean(text: str, limit: int = 300) -> str:
@@ -310,6 +338,8 @@ class DiscourseConnector(Connector):
         )
         self._profiles: dict[str, dict[str, Any]] = {}
         self._skipped: list[ConnectorError] = []
+        self._deleted: list[str] = []
+        self._visited: set[int] = set()
         self._profile_budget = self._profile_limit()
 
     def _profile_limit(self) -> int:
@@ -412,7 +442,7 @@ class DiscourseConnector(Connector):
         for stream in self.streams():
             cursor = DiscourseCursor.load(cursors.get(stream))
             posts: list[Post] = []
-            self._skipped = []
+            self._skipped, self._deleted, self._visited = [], [], set()
             try:
                 if stream == "notifications":
                     await self._read_notifications(cursor, posts)
@@ -420,11 +450,13 @@ class DiscourseConnector(Connector):
                     await self._read_listing(stream, cursor, posts)
                 else:
                     await self._read_search(stream.removeprefix("search:"), cursor, posts)
+                await self._recheck(stream, cursor, posts)
             except ConnectorError as exc:
                 yield Page(
                     stream=stream,
                     posts=posts,
-                    cursor=cursor.dump() if posts else None,
+                    cursor=cursor.dump() if posts or self._deleted else None,
+                    deleted_ext_ids=list(dict.fromkeys(self._deleted)),
                     error=StreamError.from_exception(exc),
                 )
                 continue
@@ -435,12 +467,34 @@ class DiscourseConnector(Connector):
                     error = error.model_copy(
                         update={"message": f"{error.message} (and {len(self._skipped) - 1} more topics)"}
                     )
-            yield Page(stream=stream, posts=posts, cursor=cursor.dump(), error=error)
+            yield Page(
+                stream=stream,
+                posts=posts,
+                cursor=cursor.dump(),
+                deleted_ext_ids=list(dict.fromkeys(self._deleted)),
+                error=error,
+            )
+
+    async def _recheck(self, stream: str, cursor: DiscourseCursor, out: list[Post]) -> None:
+        """Re-read the `recheck_topics` least recently checked topics not read this round, for edits and deletions."""
+        source: Source = (
+            "notification"
+            if stream == "notifications"
+            else "search"
+            if stream.startswith("search:")
+            else "watch"
+        )
+        due = [int(key) for key in cursor.checks if key.isdigit() and int(key) not in self._visited]
+        limit = self.settings.recheck_topics
+        if limit is None:
+            limit = 1 if self.settings.auth == "user_api_key" else 3
+        for topic_id in due[:limit]:
+            out.extend(await self._topic_posts(topic_id, cursor, source, {}, recheck=True))
 
     async def _read_notifications(self, cursor: DiscourseCursor, out: list[Post]) -> None:
         found: dict[int, dict[str, Any]] = {}
         offset = 0
-        for _ in range(MAX_NOTIFICATION_PAGES):
+        for _ in range(self.settings.max_notification_pages):
             data = await self._get("/notifications.json", {"offset": offset} if offset else None)
             items = data.get("notifications") if isinstance(data, dict) else None
             if not isinstance(items, list) or not items:
@@ -455,7 +509,7 @@ class DiscourseConnector(Connector):
                     continue
                 found[nid] = item
             offset += len(items)
-            if older or not cursor.last_id or not data.get("load_more_notifications"):
+            if older or not data.get("load_more_notifications"):
                 break
         sources: dict[int, dict[int | None, Source]] = {}  # topic -> post number -> source
         for item in found.values():
@@ -477,19 +531,31 @@ class DiscourseConnector(Connector):
         else:
             slug = stream.removeprefix("category:")
             path = "/c/" + "/".join(quote(part, safe="") for part in slug.split("/")) + ".json"
-        data = await self._get(path)
-        listing = data.get("topic_list") if isinstance(data, dict) else None
-        topics = listing.get("topics") if isinstance(listing, dict) else None
         first_time = not cursor.topics
         changed: list[tuple[int, int]] = []
-        for topic in topics if isinstance(topics, list) else []:
-            topic_id = _int(topic.get("id")) if isinstance(topic, dict) else None
-            highest = _int(topic.get("highest_post_number")) or 0 if isinstance(topic, dict) else 0
-            if topic_id is None or topic.get("pinned_globally"):
-                continue
-            seen = cursor.seen(topic_id)
-            if seen is None or highest > seen[1]:
-                changed.append((topic_id, highest))
+        params: dict[str, str] | None = None
+        for _ in range(self.settings.max_listing_pages):
+            data = await self._get(path, params)
+            listing = data.get("topic_list") if isinstance(data, dict) else None
+            topics = listing.get("topics") if isinstance(listing, dict) else None
+            caught_up = False
+            for topic in topics if isinstance(topics, list) else []:
+                topic_id = _int(topic.get("id")) if isinstance(topic, dict) else None
+                highest = _int(topic.get("highest_post_number")) or 0 if isinstance(topic, dict) else 0
+                if topic_id is None or topic.get("pinned_globally"):
+                    continue
+                seen = cursor.seen(topic_id)
+                if seen is None or highest > seen[1]:
+                    if (topic_id, highest) not in changed:
+                        changed.append((topic_id, highest))
+                elif not topic.get("pinned"):
+                    caught_up = True  # the listing is newest first (pinned topics aside): the rest was read
+            following = _next_listing_page(
+                listing.get("more_topics_url") if isinstance(listing, dict) else None
+            )
+            if caught_up or following is None:
+                break
+            path, params = following
         for index, (topic_id, highest) in enumerate(changed):
             if index >= self.settings.max_topics_per_stream:
                 if first_time:
@@ -514,9 +580,9 @@ class DiscourseConnector(Connector):
             out.extend(await self._topic_posts(topic_id, cursor, "search", {}))
 
     async def _topic(
-        self, topic_id: int, after_post_id: int | None
+        self, topic_id: int, after_post_id: int | None, also: Collection[int] = (), *, newer: bool = True
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """A topic and its posts newer than `after_post_id` (all, up to the cap, when None)."""
+        """A topic and its posts newer than `after_post_id` (all, up to the cap, when None), and those in `also`."""
         data = await self._get(f"/t/{topic_id}.json")
         if not isinstance(data, dict):
             raise PermanentError(f"{self.account}: topic {topic_id} came back in an unknown shape")
@@ -525,10 +591,12 @@ class DiscourseConnector(Connector):
         ids = [i for i in stream_data.get("stream") or [] if _int(i) is not None]
         have = {p["id"] for p in loaded}
         floor = after_post_id or 0
-        wanted = [i for i in ids if i > floor and i not in have]
+        wanted = [i for i in ids if i > floor and i not in have] if newer else []
         cap = self.settings.max_posts_per_topic
         if len(have) + len(wanted) > cap:
             wanted = wanted[-max(0, cap - len(have)) :] if cap > len(have) else []
+        recheck = set(also) - have - set(wanted)
+        wanted = [i for i in ids if i in recheck] + wanted
         for start in range(0, len(wanted), POSTS_PER_REQUEST):
             chunk = wanted[start : start + POSTS_PER_REQUEST]
             more = await self._get(f"/t/{topic_id}/posts.json", {"post_ids[]": chunk})
@@ -539,24 +607,76 @@ class DiscourseConnector(Connector):
         return data, loaded
 
     async def _topic_posts(
-        self, topic_id: int, cursor: DiscourseCursor, source: Source, sources: Mapping[int | None, Source]
+        self,
+        topic_id: int,
+        cursor: DiscourseCursor,
+        source: Source,
+        sources: Mapping[int | None, Source],
+        *,
+        recheck: bool = False,
     ) -> list[Post]:
+        """The posts of a topic newer than those yielded, and those edited since (only the edited ones on a re-check)."""
         seen = cursor.seen(topic_id)
         after = seen[0] if seen and seen[0] else None
+        tracked = cursor.checks.get(str(topic_id), {})
+        self._visited.add(topic_id)
         try:
-            topic, raw_posts = await self._topic(topic_id, after)
+            topic, raw_posts = await self._topic(
+                topic_id, after, [int(i) for i in tracked if i.isdigit()], newer=not recheck
+            )
         except (PermanentError, PermissionDenied) as exc:
-            # A deleted or hidden topic must not hold the stream back forever: note it and go on.
-            self._skipped.append(exc)
+            if tracked and (isinstance(exc, PermissionDenied) or _GONE.search(exc.message)):
+                self._deleted.extend(tracked)  # the topic was deleted or made private: so were its posts
+            else:
+                # An unreadable topic must not hold the stream back forever: note it and go on.
+                self._skipped.append(exc)
+            cursor.checks.pop(str(topic_id), None)
             cursor.mark(topic_id, after or 0, seen[1] if seen else 0)
             return []
-        posts = await self._normalise(topic, raw_posts, source, sources, after or 0)
+        if recheck:
+            # New posts are left to the stream that finds them: only edits and deletions count here.
+            known = [p for p in raw_posts if int(p["id"]) <= (after or 0) or str(p["id"]) in tracked]
+            edited = self._compare(topic_id, topic, known, tracked, after or 0, cursor)
+            newest = max([after or 0] + [int(p["id"]) for p in raw_posts])
+            return await self._normalise(topic, raw_posts, source, sources, newest, edited)
+        edited = self._compare(topic_id, topic, raw_posts, tracked, after or 0, cursor)
+        posts = await self._normalise(topic, raw_posts, source, sources, after or 0, edited)
         highest = max(
             [_int(topic.get("highest_post_number")) or 0]
             + [_int(p.get("post_number")) or 0 for p in raw_posts]
         )
         cursor.mark(topic_id, max([after or 0] + [p["id"] for p in raw_posts]), highest)
         return posts
+
+    def _compare(
+        self,
+        topic_id: int,
+        topic: Mapping[str, Any],
+        raw_posts: Sequence[Mapping[str, Any]],
+        tracked: Mapping[str, int],
+        after: int,
+        cursor: DiscourseCursor,
+    ) -> set[int]:
+        """Note deleted and hidden posts of a topic; return the ids of yielded posts edited since."""
+        stream_data = topic.get("post_stream")
+        stream = stream_data.get("stream") if isinstance(stream_data, dict) else None
+        in_stream = {str(i) for i in stream or [] if _int(i) is not None}
+        versions = {key: version for key, version in tracked.items() if key in in_stream}
+        self._deleted.extend(key for key in tracked if key not in in_stream)
+        edited: set[int] = set()
+        for raw in raw_posts:
+            post_id, key = int(raw["id"]), str(raw["id"])
+            if raw.get("deleted_at") or raw.get("user_deleted") or raw.get("hidden"):
+                if key in tracked:  # reported once: it leaves the checked versions now
+                    self._deleted.append(key)
+                versions.pop(key, None)
+                continue
+            version = _int(raw.get("version")) or 1
+            if post_id <= after and key in tracked and version > tracked[key]:
+                edited.add(post_id)
+            versions[key] = version
+        cursor.checked(topic_id, versions)
+        return edited
 
     async def _normalise(
         self,
@@ -565,6 +685,7 @@ class DiscourseConnector(Connector):
         source: Source,
         sources: Mapping[int | None, Source],
         after: int,
+        edited: Collection[int] = (),
     ) -> list[Post]:
         topic_id = _int(topic.get("id")) or 0
         by_number = {_int(p.get("post_number")): int(p["id"]) for p in raw_posts}
@@ -572,7 +693,7 @@ class DiscourseConnector(Connector):
         lookups = 0
         result: list[Post] = []
         for raw in raw_posts:
-            if int(raw["id"]) <= after:
+            if int(raw["id"]) <= after and int(raw["id"]) not in edited:
                 continue
             target = _int(raw.get("reply_to_post_number"))
             if target is not None and target not in by_number and lookups < MAX_REPLY_LOOKUPS:
@@ -737,6 +858,17 @@ class DiscourseConnector(Connector):
         except PermanentError as exc:
             if "already" not in exc.message.lower():
                 raise
+
+
+def _next_listing_page(more: Any) -> tuple[str, dict[str, str]] | None:
+    """The path and query of a listing's `more_topics_url` (on the same forum only), as a JSON request."""
+    if not isinstance(more, str) or not more.startswith("/") or more.startswith("//"):
+        return None
+    parts = urlsplit(more)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = parts.path if parts.path.endswith(".json") else parts.path.rstrip("/") + ".json"
+    return path, {key: values[-1] for key, values in parse_qs(parts.query).items()}
 
 
 def _like_count(raw: Mapping[str, Any]) -> int | None:

@@ -9,6 +9,10 @@ Notifications for `maya_acme` are made as posts arrive (mentions, replies to her
 messages, posts in topics she watches), plus likes and a type no client knows (800). `limit_next()` arms a
 429 with the JSON body or the plain-text one of the IP limiter; `enforce_rate_limits` applies Discourse's
 per-key budgets (60 a minute for admin keys, 20 for user keys) over `rate_window` seconds.
+Listings come `topics_per_page` at a time with `more_topics_url`, notifications `notifications_per_page`
+at a time with `load_more_notifications`. `edit_post` raises a post's `version` and `updated_at` (the
+topic is not bumped, as on a real forum), `delete_post` takes a post out of its topic's stream as a staff
+deletion does, `hide_post` sets `hidden` as flags do; `GET /user-api-key/new` approves at once.
 """
 
 from __future__ import annotations
@@ -78,6 +82,15 @@ class ForumPost:
     created_at: datetime
     reply_to_post_number: int | None = None
     raw: str = ""
+    version: int = 1
+    updated_at: datetime | None = None
+    deleted_at: datetime | None = None
+    hidden: bool = False
+
+    @property
+    def visible(self) -> bool:
+        """Whether members still see the post (staff-deleted posts leave the topic's stream)."""
+        return self.deleted_at is None
 
 
 @dataclass
@@ -141,6 +154,8 @@ class DiscourseSandbox(SandboxServer):
         self.now = now or datetime.now(UTC)
         self.random = random.Random(seed)
         self.notifications_per_page = notifications_per_page
+        self.topics_per_page = 30
+        """Topics per listing page; more come by `more_topics_url` (`?page=N`)."""
         self.users: dict[str, ForumUser] = {}
         self.categories = {c.id: c for c in CATEGORIES}
         self.topics: dict[int, ForumTopic] = {}
@@ -296,6 +311,26 @@ class DiscourseSandbox(SandboxServer):
         """Post a reply now in a topic (answering post number `reply_to`, if given)."""
         with self.lock:
             return self._add(self.topics[topic_id], username, cooked, datetime.now(UTC), reply_to)
+
+    def edit_post(self, post_id: int, cooked: str) -> ForumPost:
+        """Edit a post now: new cooked HTML, a higher version, a new updated_at (the topic is not bumped)."""
+        with self.lock:
+            post = self.posts[post_id]
+            post.cooked = cooked
+            post.version += 1
+            post.updated_at = datetime.now(UTC)
+            return post
+
+    def delete_post(self, post_id: int) -> None:
+        """Delete a post as staff would: it leaves its topic's stream and answers 404 (numbers stay)."""
+        with self.lock:
+            post = self.posts[post_id]
+            post.deleted_at = datetime.now(UTC)
+
+    def hide_post(self, post_id: int) -> None:
+        """Hide a post as flags do: it stays in the stream with `hidden` set."""
+        with self.lock:
+            self.posts[post_id].hidden = True
 
     def delete_topic(self, topic_id: int) -> None:
         """Delete a topic and its posts (its notifications stay, as on a real forum)."""
@@ -474,12 +509,17 @@ class DiscourseSandbox(SandboxServer):
         if match := re.fullmatch(r"/posts/by_number/(\d+)/(\d+)\.json", path):
             topic = self.topics.get(int(match.group(1)))
             number = int(match.group(2))
-            if topic is None or not self._may_see(topic, user) or not 1 <= number <= len(topic.posts):
+            if (
+                topic is None
+                or not self._may_see(topic, user)
+                or not 1 <= number <= len(topic.posts)
+                or not topic.posts[number - 1].visible
+            ):
                 return self._not_found()
             return Reply.json(self._post_json(topic.posts[number - 1], user))
         if match := re.fullmatch(r"/posts/(\d+)\.json", path):
             post = self.posts.get(int(match.group(1)))
-            if post is None or not self._may_see(self.topics[post.topic_id], user):
+            if post is None or not post.visible or not self._may_see(self.topics[post.topic_id], user):
                 return self._not_found()
             return Reply.json(self._post_json(post, user))
         if path == "/search.json":
@@ -538,7 +578,7 @@ class DiscourseSandbox(SandboxServer):
             "cooked": post.cooked,
             "post_number": post.post_number,
             "post_type": 1,
-            "updated_at": _iso(post.created_at),
+            "updated_at": _iso(post.updated_at or post.created_at),
             "reply_count": replies,
             "reply_to_post_number": post.reply_to_post_number,
             "quote_count": post.cooked.count('class="quote'),
@@ -548,7 +588,9 @@ class DiscourseSandbox(SandboxServer):
             "topic_id": topic.id,
             "topic_slug": topic.slug,
             "display_username": author.name,
-            "version": 1,
+            "version": post.version,
+            "hidden": post.hidden,
+            "cooked_hidden": post.hidden,
             "user_id": author.id,
             "trust_level": author.trust_level,
             "admin": author.admin,
@@ -585,13 +627,14 @@ class DiscourseSandbox(SandboxServer):
         ]
         topics.sort(key=lambda t: t.bumped_at, reverse=True)
         page = int(request.param("page", "0") or 0)
-        chunk = topics[page * 30 : (page + 1) * 30]
+        size = self.topics_per_page
+        chunk = topics[page * size : (page + 1) * size]
         listing: dict[str, Any] = {
             "can_create_topic": True,
-            "per_page": 30,
+            "per_page": size,
             "topics": [self._topic_list_item(t) for t in chunk],
         }
-        if len(topics) > (page + 1) * 30:
+        if len(topics) > (page + 1) * size:
             listing["more_topics_url"] = f"{request.path.removesuffix('.json')}?page={page + 1}"
         users = sorted({p.username for t in chunk for p in t.posts})
         return Reply.json({"users": [self._user_json(self.users[u]) for u in users], "topic_list": listing})
@@ -606,11 +649,12 @@ class DiscourseSandbox(SandboxServer):
         participants = [
             {**self._user_json(self.users[name]), "post_count": count} for name, count in counts.items()
         ]
+        visible = [p for p in topic.posts if p.visible]
         return Reply.json(
             {
                 "post_stream": {
-                    "posts": [self._post_json(p, viewer) for p in topic.posts[:POSTS_PER_PAGE]],
-                    "stream": [p.id for p in topic.posts],
+                    "posts": [self._post_json(p, viewer) for p in visible[:POSTS_PER_PAGE]],
+                    "stream": [p.id for p in visible],
                 },
                 "id": topic.id,
                 "title": topic.title,
@@ -634,7 +678,7 @@ class DiscourseSandbox(SandboxServer):
         for value in request.query.get("post_ids[]", []) + request.query.get("post_ids", []):
             if value.isdigit():
                 wanted.add(int(value))
-        posts = [self._post_json(p, viewer) for p in topic.posts if p.id in wanted]
+        posts = [self._post_json(p, viewer) for p in topic.posts if p.id in wanted and p.visible]
         return Reply.json({"post_stream": {"posts": posts}, "id": topic.id})
 
     def _notifications(self, request: RecordedRequest) -> Reply:
@@ -673,7 +717,8 @@ class DiscourseSandbox(SandboxServer):
         hits = [
             p
             for p in self.posts.values()
-            if self._may_see(self.topics[p.topic_id], viewer)
+            if p.visible
+            and self._may_see(self.topics[p.topic_id], viewer)
             and (
                 query in p.cooked.lower()
                 or (p.post_number == 1 and query in self.topics[p.topic_id].title.lower())

@@ -16,6 +16,7 @@ from cockpit.config import validate_account
 from cockpit.services.sync import sync_accounts
 from cockpit.store import open_store
 from connectors.discourse import DiscourseConnector, DiscourseCursor
+from connectors.discourse.connector import _next_listing_page
 from connectors.discourse.user_api_key import UserApiKeyError, UserApiKeyRequest
 from connectors.errors import AuthExpired, OutcomeUnknown, PermanentError
 from connectors.models import Page, Post, ReplyTarget
@@ -130,8 +131,11 @@ async def test_a_second_sync_yields_nothing_and_new_activity_yields_only_itself(
     first = await fetch_all(connector)
     asked = len(forum.requests)
     second = await fetch_all(connector, cursors_of(first))
-    assert all(not page.posts and page.error is None for page in second.values())
-    assert len(forum.requests) - asked == 4, "one request per stream, no topic read again"
+    assert all(not page.posts and not page.deleted_ext_ids and page.error is None for page in second.values())
+    since = forum.requests[asked:]
+    topic_reads = [r for r in since if r.path.startswith("/t/") and r.path.count("/") == 2]
+    assert len(since) - len([r for r in since if r.path.startswith("/t/")]) == 4, "one request per stream"
+    assert 0 < len(topic_reads) <= 3 * 4, "besides, at most `recheck_topics` topics re-read per stream"
 
     long_topic = forum.long_topic
     new = forum.add_reply(
@@ -176,7 +180,12 @@ async def test_a_reply_to_a_post_beyond_the_first_page_finds_its_parent(
     topic = forum.long_topic
     parent = topic.posts[24]
     new = forum.add_reply(topic.id, "olga", "<p>Same workaround here.</p>", reply_to=parent.post_number)
-    pages = await fetch_all(connector, cursors_of(first))
+    cursors = cursors_of(first)
+    # Without the versions kept for re-checks, only the new post is loaded: its parent is looked up.
+    support = DiscourseCursor.load(cursors["category:support"])
+    support.checks = {}
+    cursors["category:support"] = support.dump()
+    pages = await fetch_all(connector, cursors)
     [post] = pages["category:support"].posts
     assert post.ext_id == str(new.id) and post.in_reply_to == str(parent.id)
     assert forum.requests_to(f"/posts/by_number/{topic.id}/{parent.post_number}.json")
@@ -449,6 +458,12 @@ async def test_a_sync_stores_the_forum_and_a_second_sync_stores_nothing_new(
     )
     [later] = await sync_accounts(db, [account], secrets={"forum": ADMIN_KEY})
     assert later.new_posts == 1 and later.new_conversations == 0
+    edited, removed = forum.long_topic.posts[2], forum.long_topic.posts[4]
+    forum.edit_post(edited.id, "<p>Corrected: set <code>session.timeout.ms</code> to 45000</p>")
+    forum.delete_post(removed.id)
+    forum.add_reply(forum.long_topic.id, "olga", "<p>Thanks, that fixed it.</p>")
+    [changed] = await sync_accounts(db, [account], secrets={"forum": ADMIN_KEY})
+    assert changed.outcome == "ok" and changed.new_posts == 1
 
     store = open_store(db)
     try:
@@ -460,6 +475,16 @@ async def test_a_sync_stores_the_forum_and_a_second_sync_stores_nothing_new(
             for row in conn.execute("SELECT DISTINCT host FROM identities WHERE platform = 'discourse'")
         }
         assert hosts == {"127.0.0.1"}
+        rows = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                "SELECT ext_id, text, edited_at, deleted FROM posts WHERE ext_id IN (?, ?)",
+                (str(edited.id), str(removed.id)),
+            )
+        }
+        assert rows[str(edited.id)][0] == "Corrected: set `session.timeout.ms` to 45000"
+        assert rows[str(edited.id)][1] is not None and not rows[str(edited.id)][2]
+        assert rows[str(removed.id)][2]
         directions = dict(conn.execute("SELECT direction, count(*) FROM posts GROUP BY direction").fetchall())
         ours = sum(
             1
@@ -529,7 +554,10 @@ async def test_notifications_are_read_across_pages_and_a_deleted_topic_does_not_
     )
     assert {p.source for p in page.posts} == {"mention"}, "every notified post keeps its own kind"
     assert str(gone.id) not in {p.ext_id for p in page.posts}
-    assert page.error is not None and page.error.kind == "permanent" and page.cursor is not None
+    # The deleted topic had been read: its posts come back as deleted, which is no error.
+    had = {p.ext_id for p in first["notifications"].posts if p.thread_key == str(doomed.id)}
+    assert had and set(page.deleted_ext_ids) == had
+    assert page.error is None and page.cursor is not None
     assert DiscourseCursor.load(page.cursor).last_id == max(n.id for n in forum.notifications)
     assert len(forum.requests_to("/notifications.json")) >= 1 + 3
 
@@ -546,3 +574,151 @@ async def test_a_passing_server_error_is_retried_and_a_malformed_answer_fails_on
     assert broken.error is not None and broken.error.kind == "transient" and broken.cursor is None
     assert "malformed" in broken.error.message
     assert pages["category:feature-requests/7"].error is None and pages["category:feature-requests/7"].posts
+
+
+# -- edits and deletions ------------------------------------------------------------------------------
+
+
+async def test_edited_deleted_and_hidden_posts_are_found_by_bounded_rechecks(forum: DiscourseSandbox) -> None:
+    reader = make_connector(forum, categories=["support"], searches=[], recheck_topics=1)
+    try:
+        pages = await fetch_all(reader)
+        checked = DiscourseCursor.load(pages["category:support"].cursor).checks
+        topic = forum.long_topic
+        assert str(topic.id) in checked and len(checked) == 3, "every support topic read is kept for checks"
+        early, late, deleted, hidden = topic.posts[3], topic.posts[24], topic.posts[5], topic.posts[6]
+        forum.edit_post(early.id, "<p>Edited: <strong>fixed</strong> in 2.4.2</p>")
+        forum.edit_post(late.id, "<p>Edited beyond the first page</p>")
+        forum.delete_post(deleted.id)
+        forum.hide_post(hidden.id)
+        edits: list[Post] = []
+        gone: list[str] = []
+        rounds = 0
+        while rounds < len(checked):  # one topic re-read per stream and fetch: all done within 3 rounds
+            rounds += 1
+            before = len(forum.requests)
+            pages = await fetch_all(reader, cursors_of(pages))
+            support = pages["category:support"]
+            assert support.error is None
+            edits += support.posts
+            gone += support.deleted_ext_ids
+            reads = [
+                r for r in forum.requests[before:] if r.path.startswith("/t/") and r.path.count("/") == 2
+            ]
+            assert len(reads) <= 2, "one re-check for each of the two streams"
+        assert sorted(p.ext_id for p in edits) == sorted([str(early.id), str(late.id)])
+        assert sorted(gone) == sorted([str(deleted.id), str(hidden.id)])
+        edited = by_id(edits)[str(early.id)]
+        assert edited.text == "Edited: fixed in 2.4.2" and edited.edited_at is not None
+        assert edited.thread_key == str(topic.id) and edited.in_reply_to is not None
+        assert by_id(edits)[str(late.id)].text == "Edited beyond the first page"
+        # Once seen, an edit or deletion is not reported again.
+        for _ in range(len(checked)):
+            pages = await fetch_all(reader, cursors_of(pages))
+            assert not pages["category:support"].posts and not pages["category:support"].deleted_ext_ids
+    finally:
+        await reader.aclose()
+
+
+async def test_a_topic_read_for_new_posts_also_reports_its_edits_and_deletions(
+    forum: DiscourseSandbox,
+) -> None:
+    reader = make_connector(forum, categories=["support"], searches=[], recheck_topics=0)
+    try:
+        first = await fetch_all(reader)
+        topic = forum.topic_by_title("How do I set up dead-letter queues with retries?")
+        forum.edit_post(topic.posts[0].id, "<p>Edited question</p>")
+        forum.delete_post(topic.posts[1].id)
+        new = forum.add_reply(topic.id, "olga", "<p>Any news?</p>")
+        pages = await fetch_all(reader, cursors_of(first))
+    finally:
+        await reader.aclose()
+    support = pages["category:support"]
+    assert [p.ext_id for p in support.posts] == [str(topic.posts[0].id), str(new.id)]
+    assert support.posts[0].text == "Edited question" and support.posts[0].title == topic.title
+    assert support.deleted_ext_ids == [str(topic.posts[1].id)]
+
+
+async def test_a_topic_deleted_before_it_was_ever_read_is_reported_and_skipped(
+    forum: DiscourseSandbox,
+) -> None:
+    reader = make_connector(forum, categories=[], searches=[])
+    try:
+        first = await fetch_all(reader)
+        fresh = forum.add_topic(
+            "Brand new question",
+            "support",
+            "kenji",
+            '<p><a class="mention" href="/u/maya_acme">@maya_acme</a>?</p>',
+        )
+        forum.delete_topic(fresh.id)
+        pages = await fetch_all(reader, cursors_of(first))
+    finally:
+        await reader.aclose()
+    page = pages["notifications"]
+    assert page.posts == [] and page.deleted_ext_ids == []
+    assert page.error is not None and page.error.kind == "permanent" and page.cursor is not None
+    assert DiscourseCursor.load(page.cursor).last_id == max(n.id for n in forum.notifications)
+
+
+# -- paging -------------------------------------------------------------------------------------------
+
+
+async def test_the_first_sync_pages_through_notifications_up_to_the_bound(forum: DiscourseSandbox) -> None:
+    forum.notifications_per_page = 2
+    wanted = {n.topic_id for n in forum.notifications if n.notification_type not in (LIKED, UNKNOWN_TYPE)}
+    everything = make_connector(forum, categories=[], searches=[], max_notification_pages=50)
+    bounded = make_connector(forum, categories=[], searches=[], max_notification_pages=2)
+    try:
+        pages = await fetch_all(everything)
+        asked = len(forum.requests_to("/notifications.json"))
+        assert asked == -(-len(forum.notifications) // 2), "every page of notifications is read"
+        assert {int(p.thread_key) for p in pages["notifications"].posts} == wanted
+        assert DiscourseCursor.load(pages["notifications"].cursor).last_id == max(
+            n.id for n in forum.notifications
+        )
+        await fetch_all(bounded)
+        assert len(forum.requests_to("/notifications.json")) - asked == 2, "no more than the bound"
+    finally:
+        await everything.aclose()
+        await bounded.aclose()
+
+
+async def test_category_listings_follow_more_topics_url_up_to_the_bound(forum: DiscourseSandbox) -> None:
+    forum.topics_per_page = 2
+    for number in range(3):
+        forum.add_topic(f"Question number {number}", "support", "kenji", f"<p>Question {number}</p>")
+    support = [t.id for t in forum.topics.values() if t.category_id == 5]
+    assert len(support) == 6
+    reader = make_connector(forum, categories=["support"], searches=[], max_listing_pages=2)
+    everything = make_connector(forum, categories=["support"], searches=[], max_listing_pages=5)
+    try:
+        pages = await fetch_all(reader)
+        listed = forum.requests_to("/c/support.json")
+        assert [r.query.get("page") for r in listed] == [None, ["1"]], "two pages, the bound"
+        read = {int(p.thread_key) for p in pages["category:support"].posts}
+        assert len(read) == 4 and read < set(support)
+
+        pages = await fetch_all(everything)
+        assert {int(p.thread_key) for p in pages["category:support"].posts} == set(support)
+        assert len(forum.requests_to("/c/support.json")) == 2 + 3
+
+        # Later syncs stop at the first page that holds a topic read before.
+        newest = forum.add_reply(support[-1], "olga", "<p>Bump</p>")
+        before = len(forum.requests_to("/c/support.json"))
+        again = await fetch_all(everything, cursors_of(pages))
+        assert [p.ext_id for p in again["category:support"].posts] == [str(newest.id)]
+        assert len(forum.requests_to("/c/support.json")) - before == 1
+    finally:
+        await reader.aclose()
+        await everything.aclose()
+
+
+def test_more_topics_url_is_followed_only_on_the_same_forum() -> None:
+    assert _next_listing_page("/c/support/5/l/latest?page=1&no_definitions=true") == (
+        "/c/support/5/l/latest.json",
+        {"page": "1", "no_definitions": "true"},
+    )
+    assert _next_listing_page("/latest.json?page=2") == ("/latest.json", {"page": "2"})
+    for hostile in ("https://evil.example/c/x?page=1", "//evil.example/c/x", "c/x?page=1", None, 7):
+        assert _next_listing_page(hostile) is None
