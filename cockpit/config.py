@@ -201,6 +201,12 @@ class XAccount(Account):
     """Name of the environment variable that holds the OAuth client secret (confidential clients)."""
     searches: list[SearchQuery] = Field(default_factory=list)
     """Recent-search queries to track besides mentions."""
+    authorize_url: HttpUrlStr | None = None
+    """Where `cockpit accounts login` sends the browser (default https://x.com/i/oauth2/authorize)."""
+    token_url: HttpUrlStr | None = None
+    """Where tokens are exchanged and refreshed (default <base_url>/2/oauth2/token)."""
+    redirect_port: int | None = Field(default=None, ge=1024, le=65535)
+    """Fixed loopback port for the login redirect (default random; X checks the app's callback URL)."""
 
 
 class LinkedInAccount(Account):

@@ -9,6 +9,7 @@ from connectors.base import Connector
 PLATFORMS: dict[str, str] = {
     "feed": "connectors.feed.connector:FeedConnector",
     "discourse": "connectors.discourse.connector:DiscourseConnector",
+    "x": "connectors.x.connector:XConnector",
 }
 """Platform name -> "module:Class"; classes are imported only when asked for."""
 

@@ -336,7 +336,7 @@ def test_credentials_in_a_url_are_refused_without_being_echoed(tmp_path: Path) -
         (
             '[[accounts]]\nname = "x"\nplatform = "x"\nfeeds = ["https://e.com/f"]\n',
             ":4: accounts[0].feeds: unknown key (feeds is for feed accounts; known keys: name, platform, "
-            "base_url, enabled, client_id, client_secret_env, searches)",
+            "base_url, enabled, client_id, client_secret_env, searches, authorize_url, token_url, redirect_port)",
         ),
     ],
     ids=[

@@ -129,6 +129,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     login.add_argument("name", metavar="NAME", help="the account to store a secret for")
     login.add_argument("--secret-stdin", action="store_true", help="read the secret from standard input")
+    login.add_argument(
+        "--no-browser", action="store_true", help="OAuth sign-in: print the address, open no browser"
+    )
+    login.add_argument(
+        "--paste-token", action="store_true", help="X/LinkedIn: paste a token instead of signing in"
+    )
 
     test = actions.add_parser(
         "test",

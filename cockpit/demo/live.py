@@ -14,6 +14,7 @@ from typing import Any
 
 from connectors.sandbox.blog import BlogSandbox
 from connectors.sandbox.discourse import DiscourseSandbox
+from connectors.sandbox.x import SANDBOX_TOKEN, XSandbox
 
 FORUM_PUBLIC_URL = "https://forum.acme.dev"
 """The address the seeded forum data uses; the forum sandbox's links and identities use it too."""
@@ -34,6 +35,17 @@ def _forum_people() -> dict[str, tuple[int, str]]:
     return people
 
 
+def _x_people() -> dict[str, tuple[str, str]]:
+    """The demo cast's X handles with the user ids and names the seeded data gives them (and ours)."""
+    from cockpit.demo.cast import EVERYONE
+    from cockpit.demo.content import OUR_AUTHORS, author_for
+
+    people = {p.x: (author_for(p, "x").ext_id, p.name) for p in EVERYONE if p.x}
+    ours = OUR_AUTHORS["x"]
+    people[ours.handle] = (ours.ext_id, ours.name)
+    return people
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     """An account of the running demo, shaped as the sync engine expects (`SyncAccount`)."""
@@ -50,6 +62,7 @@ class LiveDemo:
     def __init__(self, *, now: datetime | None = None, seed: int = 7) -> None:
         self.blog = BlogSandbox(now=now, seed=seed)
         self.forum = DiscourseSandbox(now=now, seed=seed, known_users=_forum_people())
+        self.x = XSandbox(now=now, seed=seed, known_users=_x_people())
         self._started = False
         self._turn = 0
 
@@ -57,6 +70,7 @@ class LiveDemo:
         """Start every sandbox server."""
         self.blog.start()
         self.forum.start()
+        self.x.start()
         self._started = True
         return self
 
@@ -65,6 +79,7 @@ class LiveDemo:
         if self._started:
             self.blog.stop()
             self.forum.stop()
+            self.x.stop()
             self._started = False
 
     def __enter__(self) -> LiveDemo:
@@ -74,9 +89,10 @@ class LiveDemo:
         self.stop()
 
     def accounts(self) -> list[DemoAccount]:
-        """The accounts that sync from the sandboxes; `blogs` and `forum` are the accounts the seeded data uses."""
+        """The accounts that sync from the sandboxes; `blogs`, `forum` and `acme-x` are those the seeded data uses."""
         settings = self.blog.account_settings()
         forum = self.forum.account_settings()
+        x = self.x.account_settings()
         return [
             DemoAccount(
                 name="blogs",
@@ -90,6 +106,7 @@ class LiveDemo:
                 base_url=str(forum["base_url"]),
                 options={**forum["options"], "public_url": FORUM_PUBLIC_URL},
             ),
+            DemoAccount(name="acme-x", platform="x", base_url=str(x["base_url"]), options=dict(x["options"])),
         ]
 
     def secrets(self) -> dict[str, str | None]:
@@ -97,13 +114,16 @@ class LiveDemo:
         return {
             "blogs": str(self.blog.account_settings()["secret"]),
             "forum": str(self.forum.account_settings()["secret"]),
+            "acme-x": SANDBOX_TOKEN,
         }
 
     def tick(self, events: int = 1) -> int:
-        """Make `events` things happen, taking turns between the blogs (comments, posts) and the forum; return how many."""
+        """Make `events` things happen, taking turns between the blogs, the forum and X; return how many."""
         made = 0
         for _ in range(events):
-            sandbox: BlogSandbox | DiscourseSandbox = self.forum if self._turn % 2 else self.blog
+            sandbox: BlogSandbox | DiscourseSandbox | XSandbox = (self.blog, self.forum, self.x)[
+                self._turn % 3
+            ]
             self._turn += 1
             made += len(sandbox.simulate_activity(1))
         return made
