@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, ClassVar
 
 from connectors.models import Capability, Page, Post, PostRef, ReplyTarget
@@ -18,6 +18,8 @@ class Connector(ABC):
 
     platform: ClassVar[str]
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    on_new_secret: Callable[[str], None] | None = None
+    """Called with a rotated secret (a refreshed token set) that must be stored before it is used."""
 
     def __init__(
         self, *, account: str, base_url: str, secret: str | None, options: Mapping[str, Any]

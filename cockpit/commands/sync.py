@@ -122,11 +122,25 @@ def run(args: argparse.Namespace) -> int:
     def line(result: AccountResult) -> str:
         return format_result(result, name_width=name_width, label_width=LABEL_WIDTH)
 
+    def save_secret(name: str, secret: str) -> None:
+        from cockpit.credentials import set_secret
+
+        set_secret(home, name, secret)  # a rotated token set, stored before the connector uses it
+
     if args.once:
-        return _once(db_path(home), accounts, secrets, interval, timeout, line)
+        return _once(db_path(home), accounts, secrets, interval, timeout, line, save_secret)
     try:
         asyncio.run(
-            _forever(db_path(home), accounts, secrets, interval, timeout, line, config.settings.timezone)
+            _forever(
+                db_path(home),
+                accounts,
+                secrets,
+                interval,
+                timeout,
+                line,
+                config.settings.timezone,
+                save_secret,
+            )
         )
     except KeyboardInterrupt:
         print("sync stopped", flush=True)
@@ -140,6 +154,7 @@ def _once(
     interval: timedelta,
     timeout: float,
     line: Callable[[AccountResult], str],
+    save_secret: Callable[[str, str], None],
 ) -> int:
     import asyncio
 
@@ -153,6 +168,7 @@ def _once(
             interval=interval,
             timeout=timeout,
             on_result=lambda result: print(line(result), flush=True),
+            save_secret=save_secret,
         )
     )
     return 1 if any(result.failed for result in results) else 0
@@ -166,6 +182,7 @@ async def _forever(
     timeout: float,
     line: Callable[[AccountResult], str],
     timezone: str,
+    save_secret: Callable[[str, str], None],
 ) -> None:
     import asyncio
     from datetime import datetime
@@ -193,4 +210,5 @@ async def _forever(
         interval=interval,
         timeout=timeout,
         on_result=show,
+        save_secret=save_secret,
     )

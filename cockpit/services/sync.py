@@ -280,6 +280,7 @@ class _Run:
     timeout: float
     connector_factory: ConnectorFactory
     on_result: Callable[[AccountResult], None] | None
+    save_secret: Callable[[str, str], None] | None = None
 
 
 async def sync_accounts(
@@ -292,16 +293,19 @@ async def sync_accounts(
     timeout: float = DEFAULT_TIMEOUT,
     connector_factory: ConnectorFactory | None = None,
     on_result: Callable[[AccountResult], None] | None = None,
+    save_secret: Callable[[str, str], None] | None = None,
 ) -> list[AccountResult]:
     """Sync `accounts` concurrently into the store (a database path or the process's writer).
 
     Returns one result per account, in the order given; `on_result` is called as each account finishes.
     `connector_factory` defaults to the registered connector of each account's platform.
+    `save_secret(account, secret)` stores a secret a connector rotated (a refreshed OAuth token set) before the
+    connector uses it; without it, connectors that must rotate to go on report that a new login is needed.
     Accounts still inside a platform's rate limit are not contacted. Never raises for an account's failure.
     """
     writer = store if isinstance(store, StoreWriter) else StoreWriter(store)
     factory = connector_factory or default_connector_factory
-    run = _Run(writer, secrets, now, interval, timeout, factory, on_result)
+    run = _Run(writer, secrets, now, interval, timeout, factory, on_result, save_secret)
     try:
         return list(await asyncio.gather(*(_sync_one(run, account) for account in accounts)))
     finally:
@@ -452,6 +456,8 @@ async def _fetch_and_store(
     try:
         async with budget:
             connector = run.connector_factory(account, run.secrets.get(name))
+            if run.save_secret is not None:
+                connector.on_new_secret = functools.partial(run.save_secret, name)
             pages = aiter(connector.fetch(cursors))
             async for page in pages:
                 if _has_data(page):
@@ -508,6 +514,7 @@ async def sync_forever(
     connector_factory: ConnectorFactory | None = None,
     on_result: Callable[[AccountResult], None] | None = None,
     wait: Callable[[float], Awaitable[None]] | None = None,
+    save_secret: Callable[[str, str], None] | None = None,
 ) -> int:
     """Sync each account whenever it is due until `stop` is set; return the number of rounds run.
 
@@ -539,6 +546,7 @@ async def sync_forever(
                     timeout=timeout,
                     connector_factory=connector_factory,
                     on_result=on_result,
+                    save_secret=save_secret,
                 )
                 statuses = await writer.call(read_statuses)
                 plan = plan_sync(accounts, statuses, now=now(), interval=interval)

@@ -27,6 +27,12 @@ class SyncSetup:
     """Seconds between background rounds."""
     before_round: Callable[[], object] | None = None
     """Run in the worker before each round (the demo makes new activity happen on its sandboxes)."""
+    save_secret: Callable[[str, str], None] | None = None
+    """Stores a secret a connector rotated (a refreshed token set) before the connector uses it."""
+    timezone: str | None = None
+    """The user's IANA time zone for snooze times (None: the system's)."""
+    undo_depth: int | None = None
+    """How many undo steps to keep (None: the default)."""
 
 
 def setup_from_config(home: Path) -> SyncSetup:
@@ -39,6 +45,8 @@ def setup_from_config(home: Path) -> SyncSetup:
         accounts=config.enabled_accounts,
         secret=lambda name: get_secret(home, name),
         interval=float(config.settings.sync_interval),
+        timezone=config.settings.timezone,
+        undo_depth=config.settings.undo_depth,
     )
 
 
@@ -90,5 +98,14 @@ def run_round(
     for account in accounts:
         post_status(account.name, "syncing…", "busy")
     secrets = {account.name: setup.secret(account.name) for account in accounts}
-    asyncio.run(sync_accounts(db_path, accounts, secrets=secrets, interval=interval, on_result=post_result))
+    asyncio.run(
+        sync_accounts(
+            db_path,
+            accounts,
+            secrets=secrets,
+            interval=interval,
+            on_result=post_result,
+            save_secret=setup.save_secret,
+        )
+    )
     return len(accounts)
