@@ -252,6 +252,12 @@ class DiscourseAccount(Account):
     """Author profiles (post counts) read per sync (connector default 20)."""
     timeout_seconds: float | None = Field(default=None, gt=0, le=300)
     """Per-request timeout (connector default 20)."""
+    recheck_topics: int | None = Field(default=None, ge=0, le=50)
+    """Topics already read that each sync re-reads for edits and deletions (default 3, 1 with a user key)."""
+    max_notification_pages: int | None = Field(default=None, ge=1, le=50)
+    """Notification pages read per sync (connector default 5)."""
+    max_listing_pages: int | None = Field(default=None, ge=1, le=20)
+    """Category and latest listing pages followed per sync (connector default 3)."""
 
     requires_base_url: ClassVar[bool] = True
 

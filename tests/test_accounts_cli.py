@@ -542,7 +542,7 @@ def test_test_reports_a_missing_registry_and_an_unknown_account(
         ("add", ["--secret-stdin", "--option KEY=VALUE", "examples:", "never taken from the command line"]),
         ("list", ["env (COCKPIT_SECRET_<NAME>)", "never shown"]),
         ("remove", ["--yes", "stay in the database"]),
-        ("login", ["--secret-stdin", "without echo", "OAuth sign-in for X and LinkedIn is not built yet"]),
+        ("login", ["--secret-stdin", "without echo", "OAuth 2.0 with PKCE", "User API key"]),
         ("test", ["--timeout", "Exits with status 1"]),
     ],
 )

@@ -513,3 +513,22 @@ def test_system_timezone_reads_tz_and_ignores_nonsense(monkeypatch: pytest.Monke
     monkeypatch.setenv("TZ", "../../etc/passwd")
     assert re.fullmatch(r"[A-Za-z0-9_+\-/]+", system_timezone())
     assert system_timezone() != "../../etc/passwd"
+
+
+def test_discourse_paging_and_recheck_options_reach_the_connector(tmp_path: Path) -> None:
+    from connectors.discourse.connector import DiscourseConnector
+
+    home = tmp_path
+    (home / "config.toml").write_text(
+        '[[accounts]]\nname = "forum"\nplatform = "discourse"\nbase_url = "https://forum.example"\n'
+        'api_username = "system"\nrecheck_topics = 7\nmax_notification_pages = 2\nmax_listing_pages = 4\n'
+    )
+    account = load_config(home).account("forum")
+    connector = DiscourseConnector(
+        account="forum", base_url="https://forum.example", secret="k", options=account.options
+    )
+    assert (
+        connector.settings.recheck_topics,
+        connector.settings.max_notification_pages,
+        connector.settings.max_listing_pages,
+    ) == (7, 2, 4)

@@ -21,7 +21,7 @@ SECRET_KINDS = {
     "discourse": 'the API key (an admin key, or a user API key with auth = "user_api_key")',
 }
 OAUTH_NOTE = (
-    "OAuth sign-in for X and LinkedIn comes with their connectors; until then, paste a token you obtained "
+    "OAuth sign-in for LinkedIn comes with its connector; until then, paste a token you obtained "
     "yourself (an access token, or the JSON token set)."
 )
 _PROMPTS = {
@@ -120,11 +120,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "login",
         help="store the secret an account signs in with",
         description=(
-            "Store an account's secret in the system keyring (or credentials.json without one): a "
-            "Discourse API key, a WordPress application password, or for X and LinkedIn an access "
-            "token you obtained yourself. The secret is read without echo from the terminal, or from "
-            "standard input with --secret-stdin; never from the command line. OAuth sign-in for X and "
-            "LinkedIn is not built yet: it comes with their connectors."
+            "Sign an account in and store its secret in the system keyring (or credentials.json without "
+            "one). X accounts sign in through the browser (OAuth 2.0 with PKCE; tokens refresh by "
+            'themselves); Discourse accounts with auth = "user_api_key" are authorised by the forum '
+            "(User API key). Other secrets (a Discourse admin key, a WordPress application password, a "
+            "LinkedIn token for now) are read without echo from the terminal, or from standard input with "
+            "--secret-stdin; never from the command line."
         ),
     )
     login.add_argument("name", metavar="NAME", help="the account to store a secret for")
