@@ -59,6 +59,10 @@ class Connector(ABC):
             fix="open the post in the browser and like it there",
         )
 
+    def status_note(self) -> str:
+        """A short note for the account's status after a fetch (such as the request budget left), or ""."""
+        return ""
+
     async def aclose(self) -> None:
         """Release network resources."""
         return None

@@ -177,6 +177,8 @@ class AccountResult:
     reopened_conversations: int = 0
     conversation_ids: frozenset[int] = frozenset()
     next_sync_at: datetime | None = None
+    note: str = ""
+    """The connector's own word on the account after the sync (e.g. X's remaining request budget)."""
 
     @property
     def ok(self) -> bool:
@@ -218,7 +220,8 @@ class AccountResult:
 
 def format_result(result: AccountResult, *, name_width: int = 0, label_width: int = 0) -> str:
     """One line for an account: its name, ok/waiting/error and the summary, padded to the given widths."""
-    return f"{result.account:<{name_width}}  {result.label:<{label_width}}  {result.summary()}"
+    note = f" ({result.note})" if result.note else ""
+    return f"{result.account:<{name_width}}  {result.label:<{label_width}}  {result.summary()}{note}"
 
 
 # --- messages ----------------------------------------------------------------------------------------
@@ -352,7 +355,8 @@ async def _sync_account(run: _Run, account: SyncAccount, redact: _Redactor) -> A
         )
 
     totals = IngestResult()
-    outcome, message, until = await _fetch_and_store(run, account, account_id, cursors, totals, redact)
+    notes: list[str] = []
+    outcome, message, until = await _fetch_and_store(run, account, account_id, cursors, totals, redact, notes)
     finished = run.now()
     if outcome == "ok":
         next_at = finished + run.interval
@@ -385,6 +389,7 @@ async def _sync_account(run: _Run, account: SyncAccount, redact: _Redactor) -> A
         reopened_conversations=totals.reopened_conversations,
         conversation_ids=frozenset(totals.conversation_ids),
         next_sync_at=next_at,
+        note=" ".join(note for note in notes if note),
     )
 
 
@@ -442,6 +447,7 @@ async def _fetch_and_store(
     cursors: dict[str, str],
     totals: IngestResult,
     redact: _Redactor,
+    notes: list[str],
 ) -> _Failure:
     """Fetch page after page, storing each before asking for the next; map what went wrong to an outcome.
 
@@ -478,7 +484,16 @@ async def _fetch_and_store(
             log.warning("syncing %s failed: %s", name, redact(repr(error)))
         return _worst([_classify(error, name), *stream_failures])
     finally:
+        if connector is not None:
+            notes.append(redact(_safe_note(connector)))
         await _close(name, pages, connector, redact)
+
+
+def _safe_note(connector: Connector) -> str:
+    try:
+        return connector.status_note()
+    except Exception:  # a note is a nicety: it never fails a sync
+        return ""
 
 
 async def _close(

@@ -59,7 +59,8 @@ def describe(result: AccountResult, now: datetime) -> tuple[str, str]:
     nxt = f" · next {_clock(result.next_sync_at)}" if result.next_sync_at else ""
     if result.ok:
         news = f" · {result.counts()}" if result.new_posts or result.new_conversations else ""
-        return f"✓ {_clock(now)}{news}{nxt}", "info"
+        note = f" · {result.note}" if result.note else ""
+        return f"✓ {_clock(now)}{news}{nxt}{note}", "info"
     if result.outcome == "rate_limited":
         return f"⏸ {result.message}", "warning"
     return f"✗ {result.message}", "error"

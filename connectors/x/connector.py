@@ -244,6 +244,24 @@ class XConnector(Connector):
     def __repr__(self) -> str:
         return f"XConnector(account={self.account!r})"
 
+    def status_note(self) -> str:
+        """The tightest request budget X reported, e.g. "X budget: mentions 3/180 until 09:15 UTC"."""
+        now = datetime.now(UTC)
+        known = [
+            (name, budget)
+            for name, budget in {
+                **self.budgets,
+                **{f"posts ({who})": b for who, b in self.posting_budgets.items()},
+            }.items()
+            if budget.remaining is not None and budget.limit
+        ]
+        if not known:
+            return ""
+        name, tightest = min(known, key=lambda item: (item[1].remaining or 0) / (item[1].limit or 1))
+        label = name.rsplit("/", 1)[-1] if name.startswith(("GET", "POST")) else name
+        until = f" until {tightest.reset:%H:%M} UTC" if tightest.reset and tightest.reset > now else ""
+        return f"X budget: {label} {tightest.remaining}/{tightest.limit}{until}"
+
     async def aclose(self) -> None:
         """Close the HTTP client."""
         await self.http.aclose()

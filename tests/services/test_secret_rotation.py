@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,22 @@ async def test_without_a_place_to_store_it_the_engine_asks_for_a_login_and_spend
     assert result.outcome == "auth_expired"
     assert "cockpit accounts login acme-x" in result.message
     assert sandbox.requests_to("/2/oauth2/token") == []
+
+
+async def test_the_account_status_shows_what_is_left_of_xs_request_budget(
+    sandbox: XSandbox, tmp_path: Path
+) -> None:
+    from cockpit.services.sync import format_result
+    from cockpit.tui.syncing import describe
+    from connectors.sandbox.x import SANDBOX_TOKEN
+
+    (result,) = await sync_accounts(
+        tmp_path / "cockpit.db", [_account(sandbox)], secrets={"acme-x": SANDBOX_TOKEN}
+    )
+    assert result.ok
+    assert result.note.startswith("X budget: "), result.note
+    remaining, limit = result.note.split()[3].split("/")
+    assert 0 <= int(remaining) < int(limit), "requests were spent and the headers said so"
+    assert result.note in format_result(result)
+    text, _ = describe(result, datetime.now(UTC))
+    assert result.note in text
