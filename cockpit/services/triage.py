@@ -22,6 +22,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cockpit.store.db import Store
+from cockpit.store.queue import QueueFilter
+
+Selection = Iterable[int] | QueueFilter
+"""Which conversations an action applies to: their ids, or every conversation a view's filter matches."""
 
 DEFAULT_UNDO_DEPTH = 100
 """Steps kept in the undo log when the caller gives no `settings.undo_depth`."""
@@ -80,6 +84,14 @@ def _id_list(ids: Iterable[int]) -> list[int]:
     return list(unique)
 
 
+def _selection(ids: Selection) -> tuple[str, list[Any]]:
+    """A subquery yielding the selected conversation ids, and its parameters (a filter stays in SQL)."""
+    if isinstance(ids, QueueFilter):
+        where, params = ids.where()
+        return f"SELECT c.id FROM conversations c WHERE {where}", params
+    return _IDS, [json.dumps(_id_list(ids))]
+
+
 def _plural(count: int) -> str:
     return f"{count:,} conversation" + ("" if count == 1 else "s")
 
@@ -115,7 +127,7 @@ def _record(
 
 def _set_columns(
     store: Store,
-    ids: Iterable[int],
+    ids: Selection,
     *,
     action: str,
     verb: str,
@@ -125,12 +137,12 @@ def _set_columns(
     at: int | None,
 ) -> ActionResult:
     """Set `values` on the selected conversations (those with status `only_status`, when given) as one step."""
-    selection = json.dumps(_id_list(ids))
+    subquery, selected = _selection(ids)
     columns = tuple(values)
     assigned = ", ".join(f"{column} = ?" for column in columns)
     differs = " OR ".join(f"{column} IS NOT ?" for column in columns)
-    condition = f"id IN ({_IDS}) AND ({differs})"
-    params: list[Any] = [selection, *values.values()]
+    condition = f"id IN ({subquery}) AND ({differs})"
+    params: list[Any] = [*selected, *values.values()]
     if only_status is not None:
         condition += " AND status = ?"
         params.append(only_status)
@@ -163,7 +175,7 @@ def _now() -> int:
 
 
 def done(
-    store: Store, ids: Iterable[int], *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
+    store: Store, ids: Selection, *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
 ) -> ActionResult:
     """Mark conversations done: they leave the Inbox (a snooze is cancelled) until a new post reopens them."""
     values = {"status": "done", "snooze_until": None}
@@ -172,7 +184,7 @@ def done(
 
 def snooze(
     store: Store,
-    ids: Iterable[int],
+    ids: Selection,
     until: datetime,
     *,
     now: datetime | None = None,
@@ -190,7 +202,7 @@ def snooze(
 
 
 def unsnooze(
-    store: Store, ids: Iterable[int], *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
+    store: Store, ids: Selection, *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
 ) -> ActionResult:
     """Bring snoozed conversations back to the Inbox now (others in the selection are left as they are)."""
     values = {"status": "inbox", "snooze_until": None}
@@ -207,7 +219,7 @@ def unsnooze(
 
 
 def mute(
-    store: Store, ids: Iterable[int], *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
+    store: Store, ids: Selection, *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
 ) -> ActionResult:
     """Mute conversations: they leave the Inbox and new posts in them do not bring them back."""
     values = {"status": "muted", "snooze_until": None}
@@ -215,7 +227,7 @@ def mute(
 
 
 def unmute(
-    store: Store, ids: Iterable[int], *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
+    store: Store, ids: Selection, *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
 ) -> ActionResult:
     """Return muted conversations to the Inbox (others in the selection are left as they are)."""
     values = {"status": "inbox", "snooze_until": None}
@@ -233,7 +245,7 @@ def unmute(
 
 def set_priority(
     store: Store,
-    ids: Iterable[int],
+    ids: Selection,
     priority: int,
     *,
     undo_depth: int = DEFAULT_UNDO_DEPTH,
@@ -254,7 +266,7 @@ def set_priority(
 
 
 def mark_read(
-    store: Store, ids: Iterable[int], *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
+    store: Store, ids: Selection, *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
 ) -> ActionResult:
     """Mark conversations read."""
     return _set_columns(
@@ -263,7 +275,7 @@ def mark_read(
 
 
 def mark_unread(
-    store: Store, ids: Iterable[int], *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
+    store: Store, ids: Selection, *, undo_depth: int = DEFAULT_UNDO_DEPTH, at: int | None = None
 ) -> ActionResult:
     """Mark conversations unread."""
     return _set_columns(
@@ -290,7 +302,7 @@ def normalise_tags(tags: Iterable[str]) -> list[str]:
 
 def add_tags(
     store: Store,
-    ids: Iterable[int],
+    ids: Selection,
     tags: Iterable[str],
     *,
     undo_depth: int = DEFAULT_UNDO_DEPTH,
@@ -298,18 +310,18 @@ def add_tags(
 ) -> ActionResult:
     """Add tags to conversations; undo removes each tag only where this step added it."""
     names = normalise_tags(tags)
-    selection = json.dumps(_id_list(ids))
+    subquery, selected = _selection(ids)
     gained: dict[str, list[int]] = {}
     with store.write() as conn:
         for tag in names:
             rows = conn.execute(
                 f"""
                 INSERT INTO conversation_tags (conversation_id, tag)
-                SELECT c.id, ? FROM conversations c WHERE c.id IN ({_IDS})
+                SELECT c.id, ? FROM conversations c WHERE c.id IN ({subquery})
                 AND NOT EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)
                 RETURNING conversation_id
                 """,
-                (tag, selection, tag),
+                (tag, *selected, tag),
             ).fetchall()
             if rows:
                 gained[tag] = sorted(row[0] for row in rows)
@@ -318,7 +330,7 @@ def add_tags(
 
 def remove_tags(
     store: Store,
-    ids: Iterable[int],
+    ids: Selection,
     tags: Iterable[str],
     *,
     undo_depth: int = DEFAULT_UNDO_DEPTH,
@@ -326,14 +338,14 @@ def remove_tags(
 ) -> ActionResult:
     """Remove tags from conversations; undo puts each tag back where this step removed it."""
     names = normalise_tags(tags)
-    selection = json.dumps(_id_list(ids))
+    subquery, selected = _selection(ids)
     lost: dict[str, list[int]] = {}
     with store.write() as conn:
         for tag in names:
             rows = conn.execute(
-                f"DELETE FROM conversation_tags WHERE tag = ? AND conversation_id IN ({_IDS}) "
+                f"DELETE FROM conversation_tags WHERE tag = ? AND conversation_id IN ({subquery}) "
                 "RETURNING conversation_id",
-                (tag, selection),
+                (tag, *selected),
             ).fetchall()
             if rows:
                 lost[tag] = sorted(row[0] for row in rows)

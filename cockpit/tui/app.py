@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -19,8 +20,10 @@ from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
+from textual.timer import Timer
 
 from cockpit.paths import db_path
+from cockpit.services import triage
 from cockpit.store import Store, StoreError, open_store
 from cockpit.tui.keymap import APP_BINDINGS
 from cockpit.tui.messages import DataChanged, SyncStatus
@@ -38,6 +41,8 @@ class CockpitApp(App[None], inherit_bindings=False):
     TITLE = "Cockpit"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
     AGE_REFRESH_SECONDS = 60.0
+    WAKE_CHECK_SECONDS = 300.0
+    """The longest the wake timer sleeps before looking again (clock changes, suspend)."""
 
     detail_debounce = 0.06
     """Seconds the cursor must rest on a row before its thread is read (0 reads at once)."""
@@ -64,6 +69,11 @@ class CockpitApp(App[None], inherit_bindings=False):
         self.store: Store | None = None
         self.sync_state: dict[str, tuple[str, str]] = {}
         """Per-account sync text and level, as the status bars show it."""
+        self.undo_depth = triage.DEFAULT_UNDO_DEPTH
+        """Undo steps kept (config.toml `undo_depth` once read)."""
+        self.tz: tzinfo = datetime.now().astimezone().tzinfo or UTC
+        """The zone snooze times are read in (config.toml `timezone` once read, else the system's)."""
+        self._wake_timer: Timer | None = None
         if demo:
             self.sub_title = "demo"
 
@@ -88,6 +98,7 @@ class CockpitApp(App[None], inherit_bindings=False):
         else:
             self.push_screen(self._queue_screen())
         self.set_interval(self.AGE_REFRESH_SECONDS, self._refresh_ages)
+        self.call_after_refresh(self.wake_snoozed)
         if self.read_config:
             self.call_after_refresh(self._load_config)
         else:
@@ -113,7 +124,16 @@ class CockpitApp(App[None], inherit_bindings=False):
             self.call_from_thread(self._config_loaded, setup)
 
     def _config_loaded(self, setup: SyncSetup) -> None:
+        from cockpit.services.snooze_times import zone
+
         self.sync_setup = setup
+        if setup.undo_depth is not None:
+            self.undo_depth = setup.undo_depth
+        if setup.timezone:
+            try:
+                self.tz = zone(setup.timezone)
+            except ValueError as error:
+                self.notify(str(error), title="config.toml", severity="warning")
         self._begin_syncing()
 
     def _config_failed(self, message: str) -> None:
@@ -178,6 +198,35 @@ class CockpitApp(App[None], inherit_bindings=False):
             refresh = getattr(screen, "refresh_sync", None)
             if callable(refresh):
                 refresh()
+
+    # ---------------------------------------------------------------- snooze
+
+    def clock(self) -> datetime:
+        """The app's clock as an aware datetime."""
+        return datetime.fromtimestamp(self.now(), UTC)
+
+    def wake_snoozed(self) -> list[int]:
+        """Return every snoozed conversation whose time has come to the Inbox, then wait for the next one."""
+        if self.store is None:
+            return []
+        woken = triage.wake_due(self.store, self.clock())
+        if woken:
+            self.post_message(DataChanged(woken))
+        self.schedule_wake()
+        return woken
+
+    def schedule_wake(self) -> None:
+        """(Re)start the timer that wakes the next snoozed conversation at its time."""
+        if self._wake_timer is not None:
+            self._wake_timer.stop()
+            self._wake_timer = None
+        if self.store is None:
+            return
+        due = triage.next_wake(self.store)
+        if due is None:
+            return
+        delay = max(0.001, due.timestamp() - self.now())  # Textual's timers need a positive delay
+        self._wake_timer = self.set_timer(min(delay, self.WAKE_CHECK_SECONDS), self.wake_snoozed)
 
     # ----------------------------------------------------------------- sync
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from cockpit.tui.views import VIEWS
+
 APP_BINDINGS: list[Binding] = [
     Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit the cockpit."),
     Binding("ctrl+q", "quit", "Quit", id="app.quit_ctrl", show=False, priority=True),
@@ -31,6 +33,29 @@ APP_BINDINGS: list[Binding] = [
 QUEUE_SCREEN_BINDINGS: list[Binding] = [
     Binding("tab", "app.focus_next", "Next pane", id="queue.focus_next", show=False),
     Binding("shift+tab", "app.focus_previous", "Previous pane", id="queue.focus_previous", show=False),
+    Binding("e", "done", "Done", id="triage.done", tooltip="Mark done: it leaves the Inbox."),
+    Binding("s", "snooze", "Snooze", id="triage.snooze", tooltip="Hide until a chosen time."),
+    Binding("m", "mute", "Mute", id="triage.mute", show=False),
+    Binding("t", "tags", "Tags", id="triage.tags", show=False),
+    Binding("u", "undo", "Undo", id="triage.undo"),
+    Binding("U", "history", "Undo history", id="triage.history", show=False),
+    Binding("x", "toggle_select", "Select", id="triage.select", show=False),
+    Binding("X", "select_all", "Select all", id="triage.select_all", show=False),
+    Binding("escape", "clear_selection", "Clear selection", id="triage.clear_selection", show=False),
+    Binding("o", "open_browser", "Open in browser", id="triage.open_browser", show=False),
+    Binding("l", "like", "Like", id="triage.like", show=False),
+    Binding("p", "link_person", "Link to stakeholder", id="triage.link_person", show=False),
+    Binding("r", "reply", "Reply", id="triage.reply", show=False),
+    *(
+        Binding(
+            str(number % 10), f"view({number - 1})", f"View: {view.name}", id=f"view.{number}", show=False
+        )
+        for number, view in enumerate(VIEWS, start=1)
+    ),
+    Binding(
+        "f", "filter", "Filter", id="view.filter", tooltip="Filter by platform, status, tag, account, age."
+    ),
+    Binding("backslash,f2", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
 ]
 """Keys of the queue screen itself (moving between the list and the detail pane)."""
 
@@ -68,6 +93,28 @@ HELP_SCREEN_BINDINGS: list[Binding] = [
     Binding("pageup,b", "page_up", "Page up", id="help.page_up", show=False),
 ]
 """Keys of the help screen."""
+
+SNOOZE_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="snooze.cancel"),
+    Binding("tab", "app.focus_next", "Next field", id="snooze.focus_next", show=False),
+    Binding("shift+tab", "app.focus_previous", "Previous field", id="snooze.focus_previous", show=False),
+]
+"""Keys of the snooze dialog (Up/Down choose a preset, Enter takes it or the typed time)."""
+
+TAGS_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="tags.cancel"),
+]
+"""Keys of the tags dialog (Right takes the suggested completion, Enter applies)."""
+
+FILTER_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="filter.cancel"),
+]
+"""Keys of the filter bar (Enter applies)."""
+
+HISTORY_BINDINGS: list[Binding] = [
+    Binding("escape,U", "close", "Close history", id="history.close"),
+]
+"""Keys of the undo history screen."""
 
 FIRST_RUN_BINDINGS: list[Binding] = []
 """The first-run screen has only the keys that work everywhere."""

@@ -66,3 +66,11 @@ class UnreadCounted(Message):
         super().__init__()
         self.generation = generation
         self.unread = unread
+
+
+class ViewsCounted(Message):
+    """A worker counted the conversations of every built-in view (in VIEWS order)."""
+
+    def __init__(self, counts: list[int]) -> None:
+        super().__init__()
+        self.counts = counts

@@ -20,8 +20,12 @@ KeyRow = tuple[str, str, str]
 
 def binding_sources() -> list[tuple[str, list[type[DOMNode]]]]:
     """Which classes' bindings make up each help section, in display order."""
+    from cockpit.tui.screens.filter import FilterDialog
     from cockpit.tui.screens.first_run import FirstRunScreen
+    from cockpit.tui.screens.history import HistoryScreen
     from cockpit.tui.screens.queue import QueueScreen
+    from cockpit.tui.screens.snooze import SnoozeDialog
+    from cockpit.tui.screens.tags import TagsDialog
     from cockpit.tui.screens.thread import ThreadScreen
     from cockpit.tui.widgets.queue_list import QueueList
     from cockpit.tui.widgets.thread_view import ThreadView
@@ -30,6 +34,10 @@ def binding_sources() -> list[tuple[str, list[type[DOMNode]]]]:
         ("Queue", [QueueScreen, QueueList]),
         ("Queue: detail pane (Tab to focus it)", [ThreadView]),
         ("Thread (full screen)", [ThreadScreen, ThreadView]),
+        ("Snooze dialog", [SnoozeDialog]),
+        ("Tags dialog", [TagsDialog]),
+        ("Filter bar", [FilterDialog]),
+        ("Undo history", [HistoryScreen]),
         ("Help", [HelpScreen]),
         ("First run", [FirstRunScreen]),
     ]

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Collection
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from cockpit.services import triage
+from cockpit.store import Store
 from cockpit.store.queue import ConversationRow, QueueFilter, Sort
 from cockpit.tui.keymap import QUEUE_SCREEN_BINDINGS
-from cockpit.tui.messages import DataChanged, ThreadLoaded, UnreadCounted
+from cockpit.tui.messages import DataChanged, ThreadLoaded, UnreadCounted, ViewsCounted
 from cockpit.tui.screens.loading import start_thread_load
 from cockpit.tui.thread_layout import DETAIL_CAPS
+from cockpit.tui.views import VIEWS, count_views
 from cockpit.tui.widgets.queue_list import QueueList
+from cockpit.tui.widgets.sidebar import Sidebar
 from cockpit.tui.widgets.status_bar import StatusBar
 from cockpit.tui.widgets.thread_view import ThreadView
 
@@ -25,6 +31,11 @@ if TYPE_CHECKING:
     from cockpit.tui.app import CockpitApp
 
 EMPTY_QUEUE = "Nothing in the queue. New conversations appear here when your accounts sync (cockpit sync)."
+EMPTY_VIEW = "Nothing in this view. Press 1 for the Inbox."
+SIDEBAR_MIN_WIDTH = 100
+"""Below this many columns the sidebar starts hidden (`\\` or F2 still shows it)."""
+
+Action = Callable[[Store, triage.Selection], triage.ActionResult]
 
 
 class QueueScreen(Screen[None], inherit_bindings=False):
@@ -51,6 +62,11 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         self._sort = sort
         self._selected: ConversationRow | None = None
         self._detail_width = 0
+        self._view_index = next((i for i, view in enumerate(VIEWS) if view.flt == self._flt), -1)
+        self._filter_text = ""
+        """The last filter typed in the filter bar (offered again when it reopens)."""
+        self._sidebar_wanted = {"wide": True, "narrow": False}
+        """Whether the user wants the sidebar at wide and at narrow widths (toggled separately)."""
 
     @property
     def cockpit(self) -> CockpitApp:
@@ -80,11 +96,17 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         """Whether the screen is wide enough to show the detail pane."""
         return not self.has_class("-narrow")
 
+    @property
+    def sidebar(self) -> Sidebar:
+        """The views sidebar."""
+        return self.query_one(Sidebar)
+
     def compose(self) -> ComposeResult:
-        """Lay out the detail pane (docked right), the list, the status bar and the footer."""
+        """Lay out the sidebar, the list, the detail pane, the status bar and the footer."""
         # The screen itself is the grid (list | detail, then the status bar across): no container wraps
         # the list, because every widget sharing a screen line with its rows adds compositor work to each
         # repaint of those rows.
+        yield Sidebar(self._view_index, id="sidebar")
         yield QueueList(
             self.cockpit.store_conn,
             self._db_path,
@@ -110,6 +132,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         status.set_counts(total=queue.total)
         self.detail.show_message("Select a conversation to read its thread." if queue.total else "")
         self.call_after_refresh(queue.start_background_reads)
+        self.call_after_refresh(self._count_views)
+        self._place_sidebar()
 
     # ---------------------------------------------------------------- events
 
@@ -152,7 +176,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         self.status.set_counts(unread=message.unread)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Give focus back to the list when the detail pane hides."""
+        """Give focus back to the list when the detail pane hides; show or hide the sidebar for the width."""
+        self._place_sidebar(event.size.width)
         self.call_after_refresh(self._after_resize)
 
     def _after_resize(self) -> None:
@@ -191,8 +216,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         queue = self.queue
         before = self._selected.id if self._selected else None
         queue.reload()
-        self.status.set_counts(total=queue.total)
-        self.status.set_position(queue.cursor if queue.total else None)
+        self._show_counts()
+        self._count_views()
         after = queue.cursor_row
         self._selected = after
         touched = not message.conversation_ids or (after is not None and after.id in message.conversation_ids)
@@ -202,3 +227,324 @@ class QueueScreen(Screen[None], inherit_bindings=False):
     def refresh_sync(self) -> None:
         """Redraw the sync area after the app's sync state changed."""
         self.status.show_sync(self.cockpit.sync_state)
+
+    # ----------------------------------------------------------------- views
+
+    def _width_class(self, width: int | None = None) -> str:
+        width = self.size.width if width is None else width
+        return "wide" if width >= SIDEBAR_MIN_WIDTH else "narrow"
+
+    def _place_sidebar(self, width: int | None = None) -> None:
+        self.set_class(self._sidebar_wanted[self._width_class(width)], "-sidebar")
+
+    @property
+    def sidebar_shown(self) -> bool:
+        """Whether the views sidebar is on screen."""
+        return self.has_class("-sidebar")
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the views sidebar (remembered separately for wide and narrow terminals)."""
+        kind = self._width_class()
+        self._sidebar_wanted[kind] = not self._sidebar_wanted[kind]
+        self._place_sidebar()
+
+    def action_view(self, index: int) -> None:
+        """Show the built-in view number `index` (0-based) with the cursor on its first row."""
+        if not 0 <= index < len(VIEWS):
+            return
+        view = VIEWS[index]
+        self._show(index, view.name, view.flt)
+
+    def _show(self, index: int, name: str, flt: QueueFilter) -> None:
+        """Show a view (index -1: a typed filter) in the list, the status bar and the sidebar."""
+        self._view_index = index
+        self._view_name = name
+        self._flt = flt
+        queue = self.queue
+        queue.empty_message = EMPTY_QUEUE if index == 0 else EMPTY_VIEW
+        queue.set_filter(flt)
+        self.status.set_view(name)
+        self._show_counts()
+        self.sidebar.set_current(index)
+        self._count_views()
+
+    def action_filter(self) -> None:
+        """Ask for a filter and show what it matches as a view of its own."""
+        from cockpit.tui.screens.filter import FilterDialog
+
+        def apply(chosen: tuple[str, QueueFilter] | None) -> None:
+            if chosen is None:
+                return
+            text, flt = chosen
+            if not text:
+                self.action_view(0)
+                return
+            self._filter_text = text
+            self._show(-1, f"Filter: {text}", flt)
+
+        conn = self.cockpit.store_conn
+        self.app.push_screen(FilterDialog(conn=conn, now=self._now(), text=self._filter_text), apply)
+
+    @property
+    def view_name(self) -> str:
+        """The name of the view on screen."""
+        return self._view_name
+
+    def _count_views(self) -> None:
+        """Count every view in a worker; the sidebar shows the counts when they arrive."""
+        path = self._db_path
+
+        def count() -> None:
+            self.post_message(ViewsCounted(count_views(path)))
+
+        self.run_worker(count, thread=True, exclusive=True, group="view-counts", exit_on_error=False)
+
+    def on_views_counted(self, message: ViewsCounted) -> None:
+        """Show fresh view counts in the sidebar."""
+        self.sidebar.set_counts(message.counts)
+
+    def _show_counts(self) -> None:
+        queue = self.queue
+        status = self.status
+        status.set_counts(total=queue.total)
+        status.set_position(queue.cursor if queue.total else None)
+        status.set_selected(queue.selection_count)
+
+    # ---------------------------------------------------------------- triage
+
+    @property
+    def store(self) -> Store:
+        """The app's open store."""
+        store = self.cockpit.store
+        if store is None:
+            raise RuntimeError("the store is not open")
+        return store
+
+    def _targets(self) -> tuple[triage.Selection, int] | None:
+        """What an action applies to: the selection (a filter when all are selected) or the cursor's row."""
+        queue = self.queue
+        if queue.all_marked:
+            return queue.flt, queue.total
+        if queue.marked:
+            return sorted(queue.marked), len(queue.marked)
+        row = queue.cursor_row
+        if row is None:
+            reason = "the view is empty" if not queue.total else "the row is still loading"
+            self.notify(f"Nothing to act on: {reason}.", title="Triage")
+            return None
+        return [row.id], 1
+
+    def _apply(self, action: Action, targets: triage.Selection | None = None) -> triage.ActionResult | None:
+        """Run one triage action (one undo step) on the targets and show its effect; None if it failed."""
+        if targets is None:
+            chosen = self._targets()
+            if chosen is None:
+                return None
+            targets = chosen[0]
+        try:
+            result = action(self.store, targets)
+        except ValueError as error:
+            self.notify(str(error), title="Triage", severity="error")
+            return None
+        self.queue.clear_marks()
+        self._changed(result.ids)
+        if result.step_id is None:
+            self.notify("Nothing changed.", title="Triage")
+        else:
+            self.notify(f"{result.label} · u undoes", title="Triage", timeout=4)
+        return result
+
+    def _changed(self, ids: Collection[int], anchor: int | None = None) -> None:
+        """Update the list after our own change: rows that left the view go, others are re-read."""
+        queue = self.queue
+        if ids:
+            where, params = self._flt.where()
+            staying = {
+                row[0]
+                for row in self.store.conn.execute(
+                    f"SELECT c.id FROM conversations c WHERE {where} "
+                    "AND c.id IN (SELECT value FROM json_each(?))",
+                    [*params, json.dumps(list(ids))],
+                )
+            }
+            leaving = set(ids) - staying
+            if staying or anchor is not None:
+                queue.reload(anchor=anchor)
+            else:
+                queue.remove_rows(leaving)
+            self._count_views()
+        self._show_counts()
+        row = queue.cursor_row
+        if row is not None and row.id in ids and self.detail.conversation_id == row.id:
+            self._load_detail()
+
+    def action_done(self) -> None:
+        """Mark the selection (or the conversation under the cursor) done; it leaves the Inbox."""
+        at = int(self._now())
+        depth = self.cockpit.undo_depth
+        self._apply(lambda store, ids: triage.done(store, ids, undo_depth=depth, at=at))
+
+    def action_mute(self) -> None:
+        """Mute the selection (or the conversation under the cursor); in the Muted view, unmute it."""
+        at = int(self._now())
+        depth = self.cockpit.undo_depth
+        if self._flt.statuses == ("muted",):
+            self._apply(lambda store, ids: triage.unmute(store, ids, undo_depth=depth, at=at))
+        else:
+            self._apply(lambda store, ids: triage.mute(store, ids, undo_depth=depth, at=at))
+
+    def action_snooze(self) -> None:
+        """Ask until when, then snooze the selection (or the conversation under the cursor)."""
+        from cockpit.tui.screens.snooze import SnoozeDialog
+
+        chosen = self._targets()
+        if chosen is None:
+            return
+        targets, count = chosen
+
+        def snooze(until: datetime | None) -> None:
+            if until is None:
+                return
+            now = self.cockpit.clock()
+            depth = self.cockpit.undo_depth
+            self._apply(
+                lambda store, ids: triage.snooze(store, ids, until, now=now, undo_depth=depth), targets
+            )
+            self.cockpit.schedule_wake()
+
+        self.app.push_screen(SnoozeDialog(now=self.cockpit.clock(), tz=self.cockpit.tz, count=count), snooze)
+
+    def action_tags(self) -> None:
+        """Ask which tags to add (`tag`) or remove (`-tag`), completing from the tags in use."""
+        from cockpit.tui.screens.tags import TagChange, TagsDialog
+
+        chosen = self._targets()
+        if chosen is None:
+            return
+        targets, count = chosen
+        row = self.queue.cursor_row
+        current = row.tags if row is not None and count == 1 else ()
+
+        def apply(change: TagChange | None) -> None:
+            if change is None:
+                return
+            add, remove = change
+            at = int(self._now())
+            depth = self.cockpit.undo_depth
+            if add:
+                self._apply(
+                    lambda store, ids: triage.add_tags(store, ids, add, undo_depth=depth, at=at), targets
+                )
+            if remove:
+                self._apply(
+                    lambda store, ids: triage.remove_tags(store, ids, remove, undo_depth=depth, at=at),
+                    targets,
+                )
+
+        known = triage.known_tags(self.store, "", 200)
+        self.app.push_screen(TagsDialog(known=known, current=current, count=count), apply)
+
+    def action_undo(self) -> None:
+        """Undo the newest step not yet undone (it survives a restart); the cursor goes to what came back."""
+        try:
+            result = triage.undo(self.store)
+        except ValueError as error:
+            self.notify(str(error), title="Undo", severity="error")
+            return
+        if result is None:
+            self.notify("Nothing to undo.", title="Undo")
+            return
+        anchor = self._first_in_view(result.ids)
+        self._changed(result.ids, anchor=anchor)
+        if result.action == "snooze":
+            self.cockpit.schedule_wake()
+        self.notify(f"Undone: {result.label}", title="Undo", timeout=4)
+
+    def _first_in_view(self, ids: Collection[int]) -> int | None:
+        """The first of `ids`, in the view's order, that the view shows (None when it shows none)."""
+        if not ids:
+            return None
+        where, params = self._flt.where()
+        direction = "ASC" if self._sort is Sort.OLDEST else "DESC"
+        row = self.store.conn.execute(
+            f"SELECT c.id FROM conversations c WHERE {where} AND c.id IN (SELECT value FROM json_each(?)) "
+            f"ORDER BY c.last_activity_at {direction}, c.id {direction} LIMIT 1",
+            [*params, json.dumps(list(ids))],
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def action_history(self) -> None:
+        """Show the undo history, newest first."""
+        from cockpit.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(triage.history(self.store, 200)))
+
+    def action_toggle_select(self) -> None:
+        """Select or unselect the conversation under the cursor."""
+        queue = self.queue
+        queue.toggle_mark()
+        self.status.set_selected(queue.selection_count)
+
+    def action_select_all(self) -> None:
+        """Select every conversation of the view (actions then apply to all of them, in SQL)."""
+        queue = self.queue
+        queue.mark_all()
+        self.status.set_selected(queue.selection_count)
+
+    def action_clear_selection(self) -> None:
+        """Clear the selection."""
+        queue = self.queue
+        if queue.clear_marks():
+            self.status.set_selected(0)
+
+    def action_open_browser(self) -> None:
+        """Open the conversation's page in the web browser."""
+        row = self.queue.cursor_row
+        if row is None:
+            self.notify("Nothing to open: the view is empty.", title="Open")
+            return
+        if not row.url:
+            self.notify("This conversation has no web address to open.", title="Open", severity="warning")
+            return
+        if not row.url.startswith(("https://", "http://")):
+            self.notify("This conversation's address is not a web link; not opened.", title="Open")
+            return
+        self._open_url(row.url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open_url(self, url: str) -> None:
+        import webbrowser
+
+        opened = webbrowser.open(url)
+        if not opened:
+            self.app.call_from_thread(
+                self.notify,
+                "No web browser found: set the BROWSER variable to open links.",
+                title="Open",
+                severity="warning",
+            )
+
+    def action_like(self) -> None:
+        """Liking on the platform needs the platform connectors; say so."""
+        self.notify(
+            "Like is not available yet: it needs the platform connectors to send likes (coming later).",
+            title="Like",
+            severity="warning",
+        )
+
+    def action_link_person(self) -> None:
+        """Linking an author to a stakeholder needs the people tracker; say so."""
+        self.notify(
+            "Linking to a stakeholder is not available yet: it comes with the stakeholder tracker (people).",
+            title="Stakeholder",
+            severity="warning",
+        )
+
+    def action_reply(self) -> None:
+        """Replying needs the composer; say so."""
+        self.notify(
+            "Reply is not available yet: the composer comes with the replies feature. "
+            "Press o to reply on the platform.",
+            title="Reply",
+            severity="warning",
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import ClassVar
 
@@ -67,6 +67,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "queue--cursor",
         "queue--cursor-blurred",
+        "queue--selected",
+        "queue--selected-mark",
         "queue--unread-mark",
         "queue--unread",
         "queue--read",
@@ -162,6 +164,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._shown_key: tuple[object, ...] = ()
         self.keyset_reads = 0
         """How many keyset queries the widget has run (for tests and benchmarks)."""
+        self.marked: set[int] = set()
+        """Conversations selected with `x` (ignored while `all_marked`)."""
+        self.all_marked = False
+        """Whether every conversation of the view is selected (`X`): a flag, no ids are read."""
 
     # ----------------------------------------------------------------- reading
 
@@ -353,9 +359,17 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ------------------------------------------------------------- reloading
 
-    def reload(self) -> None:
-        """Re-read count and visible rows after the data changed, keeping the cursor on its conversation."""
+    def reload(self, anchor: int | None = None) -> None:
+        """Re-read count and visible rows after the data changed, keeping the cursor on its conversation.
+
+        With `anchor`, the cursor goes to that conversation instead (or where it would be, if it left the view).
+        """
         old_row = self.cursor_row
+        target: tuple[int, q.Key] | None = (old_row.id, old_row.key(self.sort)) if old_row else None
+        if anchor is not None:
+            anchor_key = q.key_of(self._conn, anchor, self.sort)
+            if anchor_key is not None:
+                target = (anchor, anchor_key)
         screen_offset = self.cursor - round(self.scroll_offset.y)
         self._generation += 1
         self._landmarks = None
@@ -364,8 +378,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.total = q.count(self._conn, self.flt)
         self._rows, self._start = [], 0
         index = min(self.cursor, max(0, self.total - 1))
-        if self.total and old_row is not None:
-            index = self._anchor_on(old_row, fallback=index)
+        if self.total and target is not None:
+            index = self._anchor_on(*target, fallback=index)
         self.cursor = index
         self._set_virtual_size()
         height = self.size.height
@@ -379,10 +393,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._announce(force=True)
         self.start_background_reads()
 
-    def _anchor_on(self, row: q.ConversationRow, fallback: int) -> int:
-        """Load the window around `row` (or where it was, if it left the view) and return the cursor index."""
-        index = q.position(self._conn, self.flt, self.sort, row.id)
-        key = q.key_of(self._conn, row.id, self.sort) if index is not None else row.key(self.sort)
+    def _anchor_on(self, row_id: int, row_key: q.Key, fallback: int) -> int:
+        """Load the window around a row (or where it was, if it left the view) and return the cursor index."""
+        index = q.position(self._conn, self.flt, self.sort, row_id)
+        key = q.key_of(self._conn, row_id, self.sort) if index is not None else row_key
         if index is None:
             following = self._fetch(after=key, limit=1)
             if not following:
@@ -404,6 +418,93 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows = earlier + later
         self._start = index - len(earlier)
         return index
+
+    def remove_rows(self, ids: Collection[int]) -> None:
+        """Take conversations that left the view out of the list; the cursor lands on the row after its own.
+
+        Rows held in memory are dropped without re-reading the view; if some are not held, the view reloads.
+        """
+        doomed = set(ids)
+        if not doomed:
+            return
+        held = [offset for offset, row in enumerate(self._rows) if row.id in doomed]
+        if len(held) != len(doomed):
+            self.reload()
+            return
+        before_cursor = sum(1 for offset in held if self._start + offset < self.cursor)
+        self._rows = [row for row in self._rows if row.id not in doomed]
+        self.marked -= doomed
+        self.total = max(0, self.total - len(held))
+        self.cursor = max(0, min(self.cursor - before_cursor, self.total - 1))
+        self._generation += 1
+        self._landmarks = None
+        self._shown.clear()
+        self._set_virtual_size()
+        height = self.size.height
+        top = max(0, min(round(self.scroll_offset.y), self.total - height))
+        self._ensure(min(top, self.cursor), max(top + height, self.cursor + 1))
+        self.scroll_to(y=top, animate=False, force=True)
+        self.refresh()
+        self._announce(force=True)
+        self.start_background_reads()
+
+    def set_filter(self, flt: q.QueueFilter) -> None:
+        """Show another view: read its count and first page, cursor on top, selection cleared."""
+        self.flt = flt
+        self._generation += 1
+        self._landmarks = None
+        self._shown.clear()
+        self.marked.clear()
+        self.all_marked = False
+        self.load()
+        self.scroll_to(y=0, animate=False, force=True)
+        self.refresh()
+        self._announce(force=True)
+        self.start_background_reads()
+
+    # ------------------------------------------------------------- selection
+
+    @property
+    def selection_count(self) -> int:
+        """How many conversations are selected."""
+        return self.total if self.all_marked else len(self.marked)
+
+    def is_marked(self, row_id: int) -> bool:
+        """Whether a conversation is selected."""
+        return self.all_marked or row_id in self.marked
+
+    def toggle_mark(self) -> None:
+        """Select or unselect the conversation under the cursor (from all-selected, unselect just it)."""
+        row = self.cursor_row
+        if row is None:
+            return
+        if self.all_marked:
+            self.all_marked = False
+            self.marked = {item.id for item in self._rows}
+            self._shown.clear()
+            self.refresh()
+        if row.id in self.marked:
+            self.marked.discard(row.id)
+        else:
+            self.marked.add(row.id)
+        self._shown.pop(self.cursor, None)
+        self.refresh_line(self.cursor)
+
+    def mark_all(self) -> None:
+        """Select every conversation of the view."""
+        self.all_marked = True
+        self._shown.clear()
+        self.refresh()
+
+    def clear_marks(self) -> bool:
+        """Clear the selection; return False when there was none."""
+        if not self.all_marked and not self.marked:
+            return False
+        self.all_marked = False
+        self.marked.clear()
+        self._shown.clear()
+        self.refresh()
+        return True
 
     # -------------------------------------------------------------- movement
 
@@ -610,7 +711,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         style = self._styles.get(name)
         if style is None:
             full = self.get_component_rich_style(f"queue--{name}")
-            style = full if name.startswith(("cursor", "badge")) else text_only(full)
+            style = full if name == "selected" or name.startswith(("cursor", "badge")) else text_only(full)
             self._styles[name] = style
         return style
 
@@ -636,7 +737,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip([Segment(pad("  …", width), base + self._style("placeholder"))], width)
         age_text = age(self._now() - row.last_activity_at)
         focused = selected and self.has_focus
-        key = (row.id, width, selected, focused, age_text, final_width)
+        marked = self.all_marked or row.id in self.marked
+        key = (row.id, width, selected, focused, age_text, final_width, marked)
         strip = self._cache.get(key)
         if strip is not None:
             return strip
@@ -650,9 +752,11 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 for line_filter in self._filters:
                     strip = strip.apply_filter(line_filter, background)
         else:
+            if marked:
+                base = base + self._style("selected")
             if selected:
                 base = base + self._style("cursor" if focused else "cursor-blurred")
-            strip = self._row_strip(row, width, age_text, base)
+            strip = self._row_strip(row, width, age_text, base, marked)
         self._cache.set(key, strip)
         return strip
 
@@ -661,7 +765,9 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip([Segment(pad("  " + self.empty_message, width), base + self._style("empty"))], width)
         return Strip.blank(width, base)
 
-    def _row_strip(self, row: q.ConversationRow, width: int, age_text: str, base: Style) -> Strip:
+    def _row_strip(
+        self, row: q.ConversationRow, width: int, age_text: str, base: Style, marked: bool = False
+    ) -> Strip:
         """Lay out one conversation: unread mark, badge, author, excerpt, marks, age."""
         author_width = 24 if width >= 110 else 18 if width >= 90 else 14
         marks_width = 18 if width >= 100 else 10
@@ -687,7 +793,9 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         title = one_line(row.title, 200)
         excerpt = without_leading_mentions(one_line(row.excerpt, 400))
         segments = [
-            Segment("●" if unread else " ", base + self._style("unread-mark")),
+            Segment("✓", base + self._style("selected-mark"))
+            if marked
+            else Segment("●" if unread else " ", base + self._style("unread-mark")),
             Segment(badge_label(row.platform), base + self._style(badge_name)),
             Segment(" ", base),
             Segment(name, author_style),

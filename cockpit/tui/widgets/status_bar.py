@@ -35,6 +35,8 @@ class StatusBar(Widget):
         self.unread: int | None = None
         self.position: int | None = None
         self.demo = False
+        self.selected = 0
+        """How many conversations are selected (shown when above zero)."""
         self.sync: dict[str, tuple[str, str]] = {}
         self._strip: Strip | None = None
         self._styles: dict[str, Style] = {}
@@ -46,6 +48,18 @@ class StatusBar(Widget):
         if unread is not None:
             self.unread = unread
         self._changed()
+
+    def set_view(self, name: str) -> None:
+        """Show another view's name (its counts follow with `set_counts`)."""
+        self.view_name = name
+        self.unread = None
+        self._changed()
+
+    def set_selected(self, count: int) -> None:
+        """Show how many conversations are selected (0 hides it)."""
+        if count != self.selected:
+            self.selected = count
+            self._changed()
 
     def set_position(self, position: int | None) -> None:
         """Update the cursor's 0-based position (None hides it)."""
@@ -94,6 +108,8 @@ class StatusBar(Widget):
             counts = f" {self.position + 1:,}/{self.total:,}"
         if self.unread is not None:
             counts += f" · {self.unread:,} unread"
+        if self.selected:
+            counts += f" · {self.selected:,} selected"
         return counts
 
     def notify_style_update(self) -> None:
