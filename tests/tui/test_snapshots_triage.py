@@ -18,7 +18,7 @@ async def _snooze_dialog(pilot: Pilot[Any]) -> None:
 
 async def _sidebar_wide(pilot: Pilot[Any]) -> None:
     await settle(pilot)
-    await pilot.press("5")
+    await pilot.press("backslash", "5")  # at 120 columns the sidebar starts hidden: show it
     await settle(pilot)
 
 

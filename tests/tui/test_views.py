@@ -20,7 +20,7 @@ from .test_triage import notices, queue_of
 
 async def test_views_switch_and_the_sidebar_counts_them(small_home: Path) -> None:
     app = make_app(small_home)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(150, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QueueScreen)
@@ -48,9 +48,10 @@ async def test_views_switch_and_the_sidebar_counts_them(small_home: Path) -> Non
         assert screen.sidebar_shown
 
 
-async def test_the_sidebar_starts_hidden_on_narrow_screens(small_home: Path) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_sidebar_starts_hidden_below_140_columns(small_home: Path, size: tuple[int, int]) -> None:
     app = make_app(small_home)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QueueScreen)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 EMPTY_QUEUE = "Nothing in the queue. New conversations appear here when your accounts sync (cockpit sync)."
 EMPTY_VIEW = "Nothing in this view. Press 1 for the Inbox."
-SIDEBAR_MIN_WIDTH = 100
+SIDEBAR_MIN_WIDTH = 140
 """Below this many columns the sidebar starts hidden (`\\` or F2 still shows it)."""
 
 Action = Callable[[Store, triage.Selection], triage.ActionResult]
