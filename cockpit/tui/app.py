@@ -268,6 +268,38 @@ class CockpitApp(App[None], inherit_bindings=False):
         if result.conversation_ids:
             self.post_message(DataChanged(sorted(result.conversation_ids)))
 
+    @work(thread=True, group="thread-fetch", exclusive=True, exit_on_error=False)
+    def fetch_whole_thread(self, conversation_id: int) -> None:
+        """Fetch a conversation's whole thread from its platform (off the event loop) and refresh what shows it."""
+        import asyncio
+
+        from cockpit.services.threads import refresh_thread, thread_of
+
+        setup = self.sync_setup
+        located = thread_of(self.db_path, conversation_id) if setup is not None else None
+        if setup is None or located is None:
+            return
+        account = next((a for a in setup.accounts if a.name == located[0]), None)
+        if account is None:
+            return  # an account that is not configured (any more): what is stored is all there is
+        result = asyncio.run(
+            refresh_thread(
+                self.db_path,
+                conversation_id,
+                account,
+                setup.secret(account.name),
+                save_secret=setup.save_secret,
+            )
+        )
+        if result.new_posts or result.updated_posts:
+            self.post_message(DataChanged([conversation_id]))
+        elif result.error:
+            self.call_from_thread(
+                self.notify,
+                f"{account.name}: could not fetch the whole thread: {result.error}",
+                severity="warning",
+            )
+
     def _sync_finished(self) -> None:
         self.sync_running = False
 

@@ -136,3 +136,36 @@ async def test_a_broken_config_keeps_the_queue_usable_and_says_where_it_is_broke
         assert "broken config.toml" in status.sync_text
         await pilot.press("j")
         assert app.is_running, "the queue still works"
+
+
+async def test_opening_a_thread_brings_in_the_replies_sync_never_saw(tmp_path: Path) -> None:
+    import sqlite3
+
+    from cockpit.tui.screens.thread import ThreadScreen
+    from connectors.sandbox.x import CLIENT_ID, SANDBOX_TOKEN, XSandbox
+
+    home = tmp_path / "home"
+    with XSandbox() as sandbox:
+        account = DemoAccount(
+            name="acme-x",
+            platform="x",
+            base_url=sandbox.url,
+            options={"client_id": CLIENT_ID, "searches": []},
+        )
+        setup = SyncSetup(accounts=[account], secret=lambda name: SANDBOX_TOKEN, interval=3600)
+        app = make_app(home, sync=setup)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await settle(pilot)
+            conn = sqlite3.connect(home / "cockpit.db")
+            conversation_id, ext_id = conn.execute(
+                "SELECT conversation_id, ext_id FROM posts ORDER BY id LIMIT 1"
+            ).fetchone()
+            conn.close()
+            sandbox.add_tweet(
+                "learousseau", "Quiet reply between two users, no mention here.", reply_to=int(ext_id)
+            )
+            app.push_screen(ThreadScreen(conversation_id, db_path=home / "cockpit.db", now=app.now))
+            await settle(pilot)
+            await settle(pilot)
+            assert "Quiet reply between two users" in "\n".join(screen_lines(app))

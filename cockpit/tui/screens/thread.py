@@ -52,6 +52,8 @@ class ThreadScreen(Screen[None], inherit_bindings=False):
             status = self.query_one(StatusBar)
             status.demo = self.app.demo
             status.show_sync(self.app.sync_state)
+            # What sync stored may be only part of the conversation: ask the platform for the rest.
+            self.app.fetch_whole_thread(self.conversation_id)
 
     @on(ThreadView.WidthChanged, "#thread")
     def _width_changed(self, message: ThreadView.WidthChanged) -> None:
