@@ -135,6 +135,7 @@ def _set_columns(
     only_status: str | None = None,
     undo_depth: int,
     at: int | None,
+    detail: str = "",
 ) -> ActionResult:
     """Set `values` on the selected conversations (those with status `only_status`, when given) as one step."""
     subquery, selected = _selection(ids)
@@ -154,7 +155,7 @@ def _set_columns(
         for row in previous:
             groups.setdefault(tuple(row[:-1]), []).append(row[-1])
         touched = tuple(sorted(row_id for group in groups.values() for row_id in group))
-        label = f"{verb} {_plural(len(touched))}"
+        label = f"{verb} {_plural(len(touched))}{detail}"
         if not touched:
             return ActionResult(action=action, label=label, ids=(), step_id=None)
         conn.execute(
@@ -197,7 +198,14 @@ def snooze(
         raise ValueError("the snooze time is in the past: choose a later time")
     values = {"status": "snoozed", "snooze_until": wake_at}
     return _set_columns(
-        store, ids, action="snooze", verb="Snoozed", values=values, undo_depth=undo_depth, at=current
+        store,
+        ids,
+        action="snooze",
+        verb="Snoozed",
+        values=values,
+        undo_depth=undo_depth,
+        at=current,
+        detail=f" until {until:%a %d %b %H:%M}",  # in the zone the time was chosen in
     )
 
 

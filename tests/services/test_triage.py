@@ -388,3 +388,13 @@ def test_undoing_step_by_step_walks_back_through_every_earlier_state(
         assert triage.undo(store) is None
     finally:
         store.close()
+
+
+def test_a_snooze_says_until_when_in_the_zone_it_was_chosen_in(store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    (first,) = seed(store, 1)
+    berlin = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    result = triage.snooze(store, [first], berlin, now=T0)
+    assert result.label == "Snoozed 1 conversation until Tue 24 Nov 09:00"
+    assert triage.history(store, 5)[0].label == result.label
