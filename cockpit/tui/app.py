@@ -23,10 +23,15 @@ from textual.binding import BindingType
 from textual.timer import Timer
 
 from cockpit.paths import db_path
-from cockpit.services import triage
 from cockpit.store import Store, StoreError, open_store
 from cockpit.tui.keymap import APP_BINDINGS
+from cockpit.tui.lazy import LazyModule
 from cockpit.tui.messages import DataChanged, SyncStatus
+
+# The triage services are imported on first use (after the first frame), not on the start-up path.
+triage = LazyModule("cockpit.services.triage")
+DEFAULT_UNDO_DEPTH = 100
+"""Undo steps kept unless config.toml says otherwise (the same default as `Settings.undo_depth`)."""
 
 if TYPE_CHECKING:
     from cockpit.services.sync import AccountResult
@@ -69,7 +74,7 @@ class CockpitApp(App[None], inherit_bindings=False):
         self.store: Store | None = None
         self.sync_state: dict[str, tuple[str, str]] = {}
         """Per-account sync text and level, as the status bars show it."""
-        self.undo_depth = triage.DEFAULT_UNDO_DEPTH
+        self.undo_depth = DEFAULT_UNDO_DEPTH
         """Undo steps kept (config.toml `undo_depth` once read)."""
         self.tz: tzinfo = datetime.now().astimezone().tzinfo or UTC
         """The zone snooze times are read in (config.toml `timezone` once read, else the system's)."""

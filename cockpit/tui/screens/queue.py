@@ -14,10 +14,10 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from cockpit.services import triage
 from cockpit.store import Store
 from cockpit.store.queue import ConversationRow, QueueFilter, Sort
 from cockpit.tui.keymap import QUEUE_SCREEN_BINDINGS
+from cockpit.tui.lazy import LazyModule
 from cockpit.tui.messages import DataChanged, ThreadLoaded, UnreadCounted, ViewsCounted
 from cockpit.tui.screens.loading import start_thread_load
 from cockpit.tui.thread_layout import DETAIL_CAPS
@@ -35,7 +35,12 @@ EMPTY_VIEW = "Nothing in this view. Press 1 for the Inbox."
 SIDEBAR_MIN_WIDTH = 140
 """Below this many columns the sidebar starts hidden (`\\` or F2 still shows it)."""
 
-Action = Callable[[Store, triage.Selection], triage.ActionResult]
+if TYPE_CHECKING:
+    from cockpit.services import triage
+
+    Action = Callable[[Store, triage.Selection], triage.ActionResult]
+else:
+    triage = LazyModule("cockpit.services.triage")
 
 
 class QueueScreen(Screen[None], inherit_bindings=False):
