@@ -116,6 +116,12 @@ def _check_linkedin_version(value: str) -> str:
     return value
 
 
+def _check_linkedin_actor(value: str) -> str:
+    if value != "organization" and not re.fullmatch(r"urn:li:person:[0-9A-Za-z_-]{1,100}", value):
+        raise ValueError(f'not a LinkedIn actor: {value[:100]!r} (write "organization" or urn:li:person:ID)')
+    return value
+
+
 def _check_query(value: str) -> str:
     if not value.strip():
         raise ValueError("a search query cannot be empty")
@@ -221,6 +227,16 @@ class LinkedInAccount(Account):
     """OAuth 2.0 client id of your LinkedIn app."""
     client_secret_env: EnvVarName | None = None
     """Name of the environment variable that holds the OAuth client secret."""
+    actor: Annotated[str, AfterValidator(_check_linkedin_actor)] | None = None
+    """Who replies: "organization" (the page, the default) or a member's person URN (urn:li:person:...)."""
+    scopes: list[Annotated[str, Field(pattern=r"^[a-z_]{1,64}$")]] | None = None
+    """OAuth scopes to ask for at login (default: what the features need; newer apps may need the *_feed names)."""
+    authorize_url: HttpUrlStr | None = None
+    """Where `cockpit accounts login` sends the browser (default https://www.linkedin.com/oauth/v2/authorization)."""
+    token_url: HttpUrlStr | None = None
+    """Where tokens are exchanged and refreshed (default https://www.linkedin.com/oauth/v2/accessToken)."""
+    redirect_port: int | None = Field(default=None, ge=1024, le=65535)
+    """Fixed loopback port for the login redirect (LinkedIn checks the app's registered redirect URLs)."""
 
 
 class DiscourseAccount(Account):

@@ -15,7 +15,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -97,6 +97,8 @@ class OAuthClient:
     client_secret: str | None = field(default=None, repr=False)
     scopes: Sequence[str] = ()
     extra_authorize_params: Mapping[str, str] = field(default_factory=dict)
+    client_auth: Literal["basic", "body"] = "basic"
+    """How a confidential client authenticates at the token endpoint: HTTP Basic, or `client_secret` in the form."""
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,12 @@ def token_http(account: str, **kwargs: Any) -> HttpClient:
 
 async def _token_request(http: HttpClient, client: OAuthClient, form: dict[str, str]) -> Any:
     auth: tuple[str, str] | None = None
-    if client.client_secret:
+    if client.client_secret and client.client_auth == "basic":
         auth = (client.client_id, client.client_secret)  # confidential client: HTTP Basic
     else:
         form["client_id"] = client.client_id
+        if client.client_secret:
+            form["client_secret"] = client.client_secret  # LinkedIn takes the secret in the form
     response = await http.post(client.token_url, data=form, auth=auth)
     return response.json()
 

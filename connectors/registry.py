@@ -10,6 +10,7 @@ PLATFORMS: dict[str, str] = {
     "feed": "connectors.feed.connector:FeedConnector",
     "discourse": "connectors.discourse.connector:DiscourseConnector",
     "x": "connectors.x.connector:XConnector",
+    "linkedin": "connectors.linkedin.connector:LinkedInConnector",
 }
 """Platform name -> "module:Class"; classes are imported only when asked for."""
 

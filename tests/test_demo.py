@@ -219,7 +219,7 @@ def test_cockpit_demo_opens_the_tui_in_demo_mode_and_prints_the_path_after(
     monkeypatch.setattr("cockpit.tui.run.run_tui", fake_run_tui)
     home = tmp_path / "d"
     assert cli.main(["demo", "--home", str(home), "--sync-every", "30"]) == 0
-    assert opened == [(home.resolve(), True, ["blogs", "forum", "acme-x"], 30.0)]
+    assert opened == [(home.resolve(), True, ["blogs", "forum", "acme-x", "acme-linkedin"], 30.0)]
     assert f"cockpit --home {home.resolve()}" in capsys.readouterr().out
 
 

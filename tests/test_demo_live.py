@@ -31,14 +31,16 @@ def test_the_demo_syncs_from_its_sandboxes_and_new_activity_arrives(tmp_path: Pa
     seeded_posts, seeded_conversations = _counts(home)
     with LiveDemo(now=NOW) as live:
         first = asyncio.run(sync_accounts(db_path(home), live.accounts(), secrets=live.secrets()))
-        assert [r.outcome for r in first] == ["ok", "ok", "ok"], [r.message for r in first]
+        assert [r.outcome for r in first] == ["ok", "ok", "ok", "ok"], [r.message for r in first]
         assert first[0].new_posts > 0 and first[0].new_conversations > 0
         after_first = _counts(home)
         assert after_first[0] == seeded_posts + sum(r.new_posts for r in first)
         assert after_first[1] == seeded_conversations + sum(r.new_conversations for r in first)
 
         again = asyncio.run(sync_accounts(db_path(home), live.accounts(), secrets=live.secrets()))
-        assert [r.new_posts for r in again] == [0, 0, 0], "nothing new on the sandbox: nothing stored twice"
+        assert [r.new_posts for r in again] == [0, 0, 0, 0], (
+            "nothing new on the sandbox: nothing stored twice"
+        )
 
         assert live.tick(5) == 5
         later = asyncio.run(sync_accounts(db_path(home), live.accounts(), secrets=live.secrets()))

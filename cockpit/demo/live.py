@@ -14,6 +14,8 @@ from typing import Any
 
 from connectors.sandbox.blog import BlogSandbox
 from connectors.sandbox.discourse import DiscourseSandbox
+from connectors.sandbox.linkedin import SANDBOX_TOKEN as LINKEDIN_TOKEN
+from connectors.sandbox.linkedin import LinkedInSandbox
 from connectors.sandbox.x import SANDBOX_TOKEN, XSandbox
 
 FORUM_PUBLIC_URL = "https://forum.acme.dev"
@@ -63,6 +65,7 @@ class LiveDemo:
         self.blog = BlogSandbox(now=now, seed=seed)
         self.forum = DiscourseSandbox(now=now, seed=seed, known_users=_forum_people())
         self.x = XSandbox(now=now, seed=seed, known_users=_x_people())
+        self.linkedin = LinkedInSandbox(now=now)
         self._started = False
         self._turn = 0
 
@@ -71,6 +74,7 @@ class LiveDemo:
         self.blog.start()
         self.forum.start()
         self.x.start()
+        self.linkedin.start()
         self._started = True
         return self
 
@@ -80,6 +84,7 @@ class LiveDemo:
             self.blog.stop()
             self.forum.stop()
             self.x.stop()
+            self.linkedin.stop()
             self._started = False
 
     def __enter__(self) -> LiveDemo:
@@ -89,7 +94,7 @@ class LiveDemo:
         self.stop()
 
     def accounts(self) -> list[DemoAccount]:
-        """The accounts that sync from the sandboxes; `blogs`, `forum` and `acme-x` are those the seeded data uses."""
+        """The accounts that sync from the sandboxes: `blogs`, `forum`, `acme-x`, `acme-linkedin` (as in the seeded data)."""
         settings = self.blog.account_settings()
         forum = self.forum.account_settings()
         x = self.x.account_settings()
@@ -107,6 +112,12 @@ class LiveDemo:
                 options={**forum["options"], "public_url": FORUM_PUBLIC_URL},
             ),
             DemoAccount(name="acme-x", platform="x", base_url=str(x["base_url"]), options=dict(x["options"])),
+            DemoAccount(
+                name="acme-linkedin",
+                platform="linkedin",
+                base_url=self.linkedin.url,
+                options=dict(self.linkedin.account_settings()["options"]),
+            ),
         ]
 
     def secrets(self) -> dict[str, str | None]:
@@ -115,15 +126,20 @@ class LiveDemo:
             "blogs": str(self.blog.account_settings()["secret"]),
             "forum": str(self.forum.account_settings()["secret"]),
             "acme-x": SANDBOX_TOKEN,
+            "acme-linkedin": LINKEDIN_TOKEN,
         }
 
     def tick(self, events: int = 1) -> int:
-        """Make `events` things happen, taking turns between the blogs, the forum and X; return how many."""
+        """Make `events` things happen, taking turns between the blogs, the forum, X and LinkedIn; return how many."""
         made = 0
+        sandboxes: tuple[BlogSandbox | DiscourseSandbox | XSandbox | LinkedInSandbox, ...] = (
+            self.blog,
+            self.forum,
+            self.x,
+            self.linkedin,
+        )
         for _ in range(events):
-            sandbox: BlogSandbox | DiscourseSandbox | XSandbox = (self.blog, self.forum, self.x)[
-                self._turn % 3
-            ]
+            sandbox = sandboxes[self._turn % len(sandboxes)]
             self._turn += 1
             made += len(sandbox.simulate_activity(1))
         return made

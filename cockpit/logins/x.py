@@ -90,10 +90,11 @@ def wait_for_code(
     read_line: Callable[[], str] | None,
     say: Callable[[str], None],
     timeout: float = WAIT_SECONDS,
+    platform: str = "X",
 ) -> str:
     """Show or open `url`, then return the authorization code from the redirect or a pasted answer."""
     results = listener.results
-    say(f"Open this address to sign in to X:\n\n  {url}\n")
+    say(f"Open this address to sign in to {platform}:\n\n  {url}\n")
     if open_browser is not None:
         try:
             open_browser(url)
@@ -115,7 +116,7 @@ def wait_for_code(
         raise LoginFailed(f"no answer from the browser within {timeout:g} s: run the login again") from None
     params = _answer_params(answer)
     if "error" in params:
-        raise LoginFailed(f"X refused the sign-in ({params['error'][:60]}): run the login again")
+        raise LoginFailed(f"{platform} refused the sign-in ({params['error'][:60]}): run the login again")
     if "state" in params and params["state"] != state:
         raise LoginFailed(
             "the answer belongs to another sign-in attempt (state mismatch): run the login again"

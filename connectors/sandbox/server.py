@@ -42,6 +42,8 @@ class RecordedRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    raw_query: str = ""
+    """The query string as sent (still percent-encoded), for platforms whose syntax parse_qs would lose."""
 
     def param(self, name: str, default: str | None = None) -> str | None:
         """Return the first query value of `name`."""
@@ -251,6 +253,7 @@ class SandboxServer:
             query=parse_qs(parts.query, keep_blank_values=True),
             headers=headers,
             body=body,
+            raw_query=parts.query,
         )
         request_headers = {k.lower(): v for k, v in handler.headers.items()}
         with self.lock:
