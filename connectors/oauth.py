@@ -221,3 +221,78 @@ async def refresh_tokens(
             f"could not store the renewed tokens ({type(exc).__name__})", fix="log in again"
         ) from None
     return fresh
+
+
+class BearerAuth:
+    """Bearer credentials for a connector: a plain access token, or a token set renewed when it expires.
+
+    Mix into a `Connector` that has `account`, `on_new_secret`, `settings.timeout_seconds` and
+    `oauth_client()`. Renewing spends the stored refresh token on platforms that rotate them, so it only
+    happens when `on_new_secret` can store the new set, and the new set reaches it before it is used.
+    """
+
+    account: str
+    on_new_secret: Callable[[str], None] | None
+    settings: Any
+    token_name = "access token"
+
+    def oauth_client(self) -> OAuthClient:
+        """The OAuth app this account renews its tokens with."""
+        raise NotImplementedError
+
+    def _load_secret(self, secret: str | None) -> None:
+        """Read the stored secret: a token set (JSON) or a plain access token (no renewal)."""
+        import asyncio
+
+        raw = (secret or "").strip()
+        self.tokens: TokenSet | None = TokenSet.from_json(raw) if raw else None
+        self._plain_token: str | None = (
+            raw if raw and self.tokens is None and not raw.startswith("{") else None
+        )
+        self._unreadable_secret = bool(raw) and self.tokens is None and self._plain_token is None
+        self._refresh_lock = asyncio.Lock()
+
+    def _login_fix(self) -> str:
+        return f"run `cockpit accounts login {self.account}`"
+
+    def _store(self, tokens: TokenSet) -> None:
+        if self.on_new_secret is not None:
+            self.on_new_secret(tokens.to_json())
+
+    async def refresh(self) -> None:
+        """Renew the token set now; the new set reaches `on_new_secret` before its access token is used."""
+        import httpx
+
+        if self.tokens is None or not self.tokens.refresh_token:
+            raise AuthExpired(
+                f"{self.account}: the {self.token_name} was refused or expired and cannot be renewed",
+                fix=self._login_fix(),
+            )
+        if self.on_new_secret is None:
+            # Renewing spends the stored refresh token where the platform rotates them: without a way to
+            # store the new one, keep the stored one usable for a caller that can.
+            raise AuthExpired(
+                f"{self.account}: the {self.token_name} expired and this caller cannot store a renewed one",
+                fix=self._login_fix(),
+            )
+        http = token_http(self.account, timeout=httpx.Timeout(self.settings.timeout_seconds))
+        try:
+            self.tokens = await refresh_tokens(http, self.oauth_client(), self.tokens, self._store)
+        except AuthExpired as exc:
+            raise AuthExpired(
+                f"{self.account}: renewing the {self.token_name} failed: {exc.message}", fix=self._login_fix()
+            ) from None
+        finally:
+            await http.aclose()
+
+    async def access_token(self) -> str:
+        """The bearer token for the next request, renewed first when it has expired."""
+        if self._plain_token is not None:
+            return self._plain_token
+        if self.tokens is None:
+            what = "the stored secret is not readable" if self._unreadable_secret else "no token is stored"
+            raise AuthExpired(f"{self.account}: {what}", fix=self._login_fix())
+        async with self._refresh_lock:
+            if self.tokens.expired():
+                await self.refresh()
+        return self.tokens.access_token

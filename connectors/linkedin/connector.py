@@ -27,7 +27,6 @@ shapes of people and organisation lookups in particular are unverified.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -61,7 +60,7 @@ from connectors.linkedin.urn import (
     urn_type,
 )
 from connectors.models import Author, Capability, Page, Post, PostRef, ReplyTarget, Source, StreamError
-from connectors.oauth import OAuthClient, TokenSet, refresh_tokens, token_http
+from connectors.oauth import BearerAuth, OAuthClient
 
 DEFAULT_VERSION = "202510"
 """The `LinkedIn-Version` sent when the account does not set one."""
@@ -208,8 +207,10 @@ def _error_body(response: HttpResponse) -> dict[str, Any]:
         return {}
 
 
-class LinkedInConnector(Connector):
+class LinkedInConnector(BearerAuth, Connector):
     """Reads one organisation page's notifications and post comments; replies as the page or a member."""
+
+    token_name = "LinkedIn access token"
 
     platform = "linkedin"
     capabilities = frozenset({Capability.REPLY, Capability.THREAD})
@@ -231,15 +232,7 @@ class LinkedInConnector(Connector):
             ) from None
         self.on_new_secret: Callable[[str], None] | None = callback if callable(callback) else None
         self.public_url = self.settings.public_url.rstrip("/")
-        self.tokens: TokenSet | None = None
-        self._plain_token: str | None = None
-        raw = (secret or "").strip()
-        if raw:
-            self.tokens = TokenSet.from_json(raw)
-            if self.tokens is None and not raw.startswith("{"):
-                self._plain_token = raw
-        self._unreadable_secret = bool(raw) and self.tokens is None and self._plain_token is None
-        self._refresh_lock = asyncio.Lock()
+        self._load_secret(secret)
         self._authors: dict[str, Author] = {}
         self.rate_limited_until: datetime | None = None
         self.http = HttpClient(
@@ -285,9 +278,6 @@ class LinkedInConnector(Connector):
 
     # -- auth -------------------------------------------------------------------------------------
 
-    def _login_fix(self) -> str:
-        return f"run `cockpit accounts login {self.account}`"
-
     def oauth_client(self) -> OAuthClient:
         """The OAuth app this account refreshes its tokens with."""
         if not self.settings.client_id:
@@ -309,45 +299,6 @@ class LinkedInConnector(Connector):
             client_secret=secret,
             client_auth="body",
         )
-
-    def _store(self, tokens: TokenSet) -> None:
-        if self.on_new_secret is not None:
-            self.on_new_secret(tokens.to_json())
-
-    async def refresh(self) -> None:
-        """Renew the token set; the new set reaches `on_new_secret` before its access token is used."""
-        if self.tokens is None or not self.tokens.refresh_token:
-            raise AuthExpired(
-                f"{self.account}: the LinkedIn access token expired or was refused and cannot be renewed",
-                fix=self._login_fix(),
-            )
-        if self.on_new_secret is None:
-            raise AuthExpired(
-                f"{self.account}: the access token expired and this caller cannot store a renewed one",
-                fix=self._login_fix(),
-            )
-        client = self.oauth_client()
-        http = token_http(self.account, timeout=httpx.Timeout(self.settings.timeout_seconds))
-        try:
-            self.tokens = await refresh_tokens(http, client, self.tokens, self._store)
-        except AuthExpired as exc:
-            raise AuthExpired(
-                f"{self.account}: renewing the access token failed: {exc.message}", fix=self._login_fix()
-            ) from None
-        finally:
-            await http.aclose()
-
-    async def access_token(self) -> str:
-        """The bearer token for the next request, renewed first when it has expired."""
-        if self._plain_token is not None:
-            return self._plain_token
-        if self.tokens is None:
-            what = "the stored secret is not readable" if self._unreadable_secret else "no token is stored"
-            raise AuthExpired(f"{self.account}: {what}", fix=self._login_fix())
-        async with self._refresh_lock:
-            if self.tokens.expired():
-                await self.refresh()
-        return self.tokens.access_token
 
     # -- requests ---------------------------------------------------------------------------------
 

@@ -29,7 +29,6 @@ being sent, and a 429 (either body shape) raises `RateLimited` until `x-rate-lim
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -52,7 +51,7 @@ from connectors.errors import (
 )
 from connectors.http import HttpClient, HttpResponse, RetryPolicy, retry_after_until, safe_url
 from connectors.models import Author, Capability, Page, Post, PostRef, ReplyTarget, Source, StreamError
-from connectors.oauth import OAuthClient, TokenSet, refresh_tokens, token_http
+from connectors.oauth import BearerAuth, OAuthClient
 from connectors.x.text import clean_text
 
 CURSOR_VERSION = 1
@@ -185,7 +184,7 @@ def _error_details(body: Any) -> list[str]:
     return found
 
 
-class XConnector(Connector):
+class XConnector(BearerAuth, Connector):
     """Reads mentions and recent searches of one X account; replies and likes."""
 
     platform = "x"
@@ -213,18 +212,7 @@ class XConnector(Connector):
         self.posting_budgets: dict[str, Budget] = {}
         """The 24-hour posting budgets (`user`, `app`) the last write's headers reported."""
         self.me: dict[str, str] | None = None
-        self.tokens: TokenSet | None = None
-        self._plain_token: str | None = None
-        raw = (secret or "").strip()
-        if raw:
-            self.tokens = TokenSet.from_json(raw)
-            if self.tokens is None:
-                if raw.startswith("{"):
-                    self._plain_token = None
-                else:
-                    self._plain_token = raw
-        self._unreadable_secret = bool(raw) and self.tokens is None and self._plain_token is None
-        self._refresh_lock = asyncio.Lock()
+        self._load_secret(secret)
         self.http = HttpClient(
             account=account,
             base_url=self.base_url,
@@ -268,9 +256,6 @@ class XConnector(Connector):
 
     # -- auth -------------------------------------------------------------------------------------
 
-    def _login_fix(self) -> str:
-        return f"run `cockpit accounts login {self.account}`"
-
     def oauth_client(self) -> OAuthClient:
         """The OAuth app this account refreshes its tokens with."""
         if not self.settings.client_id:
@@ -285,47 +270,6 @@ class XConnector(Connector):
             client_id=self.settings.client_id,
             client_secret=secret or None,
         )
-
-    def _store(self, tokens: TokenSet) -> None:
-        if self.on_new_secret is not None:
-            self.on_new_secret(tokens.to_json())
-
-    async def refresh(self) -> None:
-        """Renew the token set now; the new set reaches `on_new_secret` before its access token is used."""
-        if self.tokens is None or not self.tokens.refresh_token:
-            raise AuthExpired(
-                f"{self.account}: the access token was refused or expired and cannot be renewed",
-                fix=self._login_fix(),
-            )
-        if self.on_new_secret is None:
-            # Renewing spends the stored refresh token (X rotates them): without a way to store the new one,
-            # keep the stored one usable for a caller that can.
-            raise AuthExpired(
-                f"{self.account}: the access token expired and this caller cannot store a renewed one",
-                fix=self._login_fix(),
-            )
-        client = self.oauth_client()
-        http = token_http(self.account, timeout=httpx.Timeout(self.settings.timeout_seconds))
-        try:
-            self.tokens = await refresh_tokens(http, client, self.tokens, self._store)
-        except AuthExpired as exc:
-            raise AuthExpired(
-                f"{self.account}: renewing the access token failed: {exc.message}", fix=self._login_fix()
-            ) from None
-        finally:
-            await http.aclose()
-
-    async def access_token(self) -> str:
-        """The bearer token for the next request, renewed first when it has expired."""
-        if self._plain_token is not None:
-            return self._plain_token
-        if self.tokens is None:
-            what = "the stored secret is not readable" if self._unreadable_secret else "no token is stored"
-            raise AuthExpired(f"{self.account}: {what}", fix=self._login_fix())
-        async with self._refresh_lock:
-            if self.tokens.expired():
-                await self.refresh()
-        return self.tokens.access_token
 
     # -- requests ---------------------------------------------------------------------------------
 
