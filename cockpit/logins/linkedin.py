@@ -14,7 +14,6 @@ replaces them (newer apps are granted the `*_feed` names).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cockpit.logins import x as shared
-from cockpit.logins.x import LoginFailed, has_display, start_listener, wait_for_code
+from cockpit.logins.x import LoginFailed, has_display
 
 DEFAULT_AUTHORIZE_URL = "https://www.linkedin.com/oauth/v2/authorization"
 DEFAULT_TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"
@@ -60,8 +59,7 @@ def login(
     timeout: float = WAIT_SECONDS,
 ) -> str:
     """Run the whole flow and return the token set as JSON."""
-    from connectors.errors import ConnectorError
-    from connectors.oauth import OAuthClient, authorize_request, exchange_code, token_http
+    from connectors.oauth import OAuthClient
 
     client = OAuthClient(
         authorize_url=authorize_url,
@@ -71,40 +69,16 @@ def login(
         scopes=tuple(scopes),
         client_auth="body",
     )
-    try:
-        listener = start_listener(port)
-    except OSError as error:
-        raise LoginFailed(
-            f"could not listen on 127.0.0.1:{port} ({error.strerror}): choose another redirect_port"
-        ) from None
-    try:
-        redirect = f"http://127.0.0.1:{listener.server_address[1]}/callback"
-        request = authorize_request(client, redirect)
-        code = wait_for_code(
-            request.url,
-            request.state,
-            listener,
-            open_browser=open_browser,
-            read_line=read_line,
-            say=say,
-            timeout=timeout,
-            platform="LinkedIn",
-        )
-    finally:
-        listener.shutdown()
-        listener.server_close()
-
-    async def exchange() -> str:
-        http = token_http(account)
-        try:
-            return (await exchange_code(http, client, request, code)).to_json()
-        finally:
-            await http.aclose()
-
-    try:
-        return asyncio.run(exchange())
-    except ConnectorError as error:
-        raise LoginFailed(f"exchanging the code failed: {error.message}; run the login again") from None
+    return shared.authorize(
+        client,
+        account=account,
+        port=port,
+        open_browser=open_browser,
+        read_line=read_line,
+        say=say,
+        timeout=timeout,
+        platform="LinkedIn",
+    )
 
 
 def run(home: Path, account: Any, args: argparse.Namespace) -> str | None:

@@ -23,13 +23,16 @@ import webbrowser
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 DEFAULT_AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
 SCOPES = ("tweet.read", "tweet.write", "users.read", "like.read", "like.write", "offline.access")
 CLIENT_ID_ENV = "COCKPIT_X_CLIENT_ID"
 """Where the client id may come from when the account does not set `client_id`."""
+if TYPE_CHECKING:
+    from connectors.oauth import OAuthClient
+
 WAIT_SECONDS = 300.0
 
 _PAGE = (
@@ -158,8 +161,7 @@ def login(
     timeout: float = WAIT_SECONDS,
 ) -> str:
     """Run the whole flow and return the token set as JSON."""
-    from connectors.errors import ConnectorError
-    from connectors.oauth import OAuthClient, authorize_request, exchange_code, token_http
+    from connectors.oauth import OAuthClient
 
     client = OAuthClient(
         authorize_url=authorize_url,
@@ -168,6 +170,36 @@ def login(
         client_secret=client_secret,
         scopes=SCOPES,
     )
+    return authorize(
+        client,
+        account=account,
+        port=port,
+        open_browser=open_browser,
+        read_line=read_line,
+        say=say,
+        timeout=timeout,
+        platform="X",
+    )
+
+
+def authorize(
+    client: OAuthClient,
+    *,
+    account: str,
+    port: int,
+    open_browser: Callable[[str], object] | None,
+    read_line: Callable[[], str] | None,
+    say: Callable[[str], None],
+    timeout: float,
+    platform: str,
+) -> str:
+    """The Authorization Code + PKCE dance on a loopback redirect (or a pasted code); return the token set JSON.
+
+    Shared by every OAuth platform (X, LinkedIn): they differ only in the client they pass.
+    """
+    from connectors.errors import ConnectorError
+    from connectors.oauth import authorize_request, exchange_code, token_http
+
     try:
         listener = start_listener(port)
     except OSError as error:
@@ -185,6 +217,7 @@ def login(
             read_line=read_line,
             say=say,
             timeout=timeout,
+            platform=platform,
         )
     finally:
         listener.shutdown()
