@@ -10,7 +10,7 @@ from pathlib import Path
 from cockpit.services.sync import ConnectorFactory, SyncAccount, default_connector_factory
 from cockpit.store import open_store
 from cockpit.store.ingest import IngestResult, write_page
-from connectors.errors import ConnectorError
+from connectors.errors import AuthExpired, ConnectorError, PermissionDenied, RateLimited
 from connectors.models import Capability, Page
 
 
@@ -23,6 +23,9 @@ class ThreadRefresh:
     updated_posts: int = 0
     error: str = ""
     supported: bool = True
+    actionable: bool = False
+    """Whether the error asks something of the user (log in, get a permission, wait); a thread gone from the
+    platform (404) or a passing network fault does not, and the stored posts are still shown."""
 
 
 def thread_of(db_path: Path, conversation_id: int) -> tuple[str, str] | None:
@@ -66,7 +69,8 @@ async def refresh_thread(
         try:
             posts = await connector.fetch_thread(thread_key)
         except ConnectorError as error:
-            return ThreadRefresh(conversation_id, error=str(error))
+            actionable = isinstance(error, AuthExpired | PermissionDenied | RateLimited)
+            return ThreadRefresh(conversation_id, error=str(error), actionable=actionable)
     finally:
         await connector.aclose()
     if not posts:

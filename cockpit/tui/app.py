@@ -298,7 +298,7 @@ class CockpitApp(App[None], inherit_bindings=False):
         )
         if result.new_posts or result.updated_posts:
             self.post_message(DataChanged([conversation_id]))
-        elif result.error:
+        elif result.actionable:
             self.call_from_thread(
                 self.notify,
                 f"{account.name}: could not fetch the whole thread: {result.error}",

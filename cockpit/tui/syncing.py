@@ -50,13 +50,23 @@ def setup_from_config(home: Path) -> SyncSetup:
     )
 
 
+def _after(delta: timedelta) -> str:
+    """A short duration: 15s, 5m, 2h."""
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 90:
+        return f"{seconds}s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)}m"
+    return f"{round(seconds / 3600)}h"
+
+
 def _clock(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M")
 
 
 def describe(result: AccountResult, now: datetime) -> tuple[str, str]:
     """Short status-bar text and level for one account's result."""
-    nxt = f" · next {_clock(result.next_sync_at)}" if result.next_sync_at else ""
+    nxt = f" · next in {_after(result.next_sync_at - now)}" if result.next_sync_at else ""
     if result.ok:
         news = f" · {result.counts()}" if result.new_posts or result.new_conversations else ""
         note = f" · {result.note}" if result.note else ""

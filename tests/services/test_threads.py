@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from cockpit.services.sync import sync_accounts
 from cockpit.services.threads import refresh_thread
 from cockpit.store import open_store
 from connectors.sandbox.x import CLIENT_ID, SANDBOX_TOKEN, XSandbox
+
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -77,6 +80,7 @@ async def test_a_platform_without_threads_or_a_failing_one_says_so(sandbox: XSan
     await sync_accounts(db, [account], secrets={"acme-x": SANDBOX_TOKEN})
     refreshed = await refresh_thread(db, 1, account, "not-a-valid-token")
     assert refreshed.new_posts == 0 and refreshed.error
+    assert refreshed.actionable, "a refused token asks the user to log in again"
     assert "not-a-valid-token" not in refreshed.error
     feed = DemoAccount(
         name="acme-x", platform="feed", base_url=None, options={"feeds": ["https://example.invalid/feed"]}
@@ -85,3 +89,26 @@ async def test_a_platform_without_threads_or_a_failing_one_says_so(sandbox: XSan
     assert (
         await refresh_thread(db, 10**9, account, SANDBOX_TOKEN)
     ).error == "the conversation is no longer stored"
+
+
+async def test_a_thread_gone_from_the_platform_is_not_an_error_to_act_on(tmp_path: Path) -> None:
+    from cockpit.store.ingest import ensure_account, write_page
+    from connectors.models import Author, Page, Post
+    from connectors.sandbox.discourse import ADMIN_KEY, DiscourseSandbox
+
+    db = tmp_path / "cockpit.db"
+    with DiscourseSandbox() as forum:
+        store = open_store(db)
+        account_id = ensure_account(store, "forum", "discourse")
+        author = Author(platform="discourse", host="forum.example", ext_id="7", handle="sam")
+        gone = Post(
+            ext_id="999001", thread_key="999000", author=author, text="a topic deleted since", created_at=T0
+        )
+        write_page(store, account_id, Page(posts=[gone]))
+        store.close()
+        account = DemoAccount(
+            name="forum", platform="discourse", base_url=forum.url, options={"api_username": "system"}
+        )
+        refreshed = await refresh_thread(db, 1, account, ADMIN_KEY)
+    assert refreshed.error and not refreshed.actionable
+    assert _posts(db, 1) == ["999001"], "what was stored stays"

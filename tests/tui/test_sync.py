@@ -169,3 +169,19 @@ async def test_opening_a_thread_brings_in_the_replies_sync_never_saw(tmp_path: P
             await settle(pilot)
             await settle(pilot)
             assert "Quiet reply between two users" in "\n".join(screen_lines(app))
+
+
+def test_the_status_says_when_the_next_sync_is_in_relative_terms() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cockpit.services.sync import AccountResult
+    from cockpit.tui.syncing import describe
+
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    for delta, words in (
+        (timedelta(seconds=15), "next in 15s"),
+        (timedelta(minutes=5), "next in 5m"),
+        (timedelta(hours=3), "next in 3h"),
+    ):
+        text, level = describe(AccountResult("blogs", "ok", next_sync_at=now + delta), now)
+        assert words in text and level == "info", text
