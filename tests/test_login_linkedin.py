@@ -22,7 +22,6 @@ from cockpit.config import Account, load_config
 from cockpit.credentials import get_secret
 from cockpit.logins import flow_for
 from cockpit.logins import linkedin as li_login
-from cockpit.logins import x as x_login
 from connectors.linkedin import LinkedInConnector
 from connectors.oauth import TokenSet
 from connectors.sandbox.linkedin import CLIENT_ID, CLIENT_SECRET, LinkedInSandbox
@@ -244,14 +243,16 @@ def test_missing_client_id_or_secret_tells_the_user_what_to_set(
     assert f"{SECRET_ENV} is not set" in str(caught.value)
 
 
-def test_the_x_flow_still_says_x() -> None:
+def test_the_shared_flow_names_the_platform_it_signs_in_to() -> None:
+    from cockpit.logins.oauth_flow import start_listener, wait_for_code
+
     said: list[str] = []
-    listener = x_login.start_listener()
+    listener = start_listener()
     try:
         listener.results.put("code=abc&state=s")
         assert (
-            x_login.wait_for_code(
-                "http://u", "s", listener, open_browser=None, read_line=None, say=said.append
+            wait_for_code(
+                "http://u", "s", listener, open_browser=None, read_line=None, say=said.append, platform="X"
             )
             == "abc"
         )

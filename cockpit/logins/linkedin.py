@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cockpit.logins import x as shared
-from cockpit.logins.x import LoginFailed, has_display
+from cockpit.logins.oauth_flow import LoginFailed, authorize
+from cockpit.logins.x import has_display
 
 DEFAULT_AUTHORIZE_URL = "https://www.linkedin.com/oauth/v2/authorization"
 DEFAULT_TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"
@@ -31,7 +32,7 @@ CLIENT_ID_ENV = "COCKPIT_LINKEDIN_CLIENT_ID"
 """Where the client id may come from when the account does not set `client_id`."""
 WAIT_SECONDS = 300.0
 
-open_browser: Callable[[str], object] = shared.open_browser
+open_browser: Callable[[str], object] = webbrowser.open
 """How the browser is opened (tests replace it)."""
 
 __all__ = ["LoginFailed", "default_scopes", "login", "run"]
@@ -69,7 +70,7 @@ def login(
         scopes=tuple(scopes),
         client_auth="body",
     )
-    return shared.authorize(
+    return authorize(
         client,
         account=account,
         port=port,
