@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from cockpit.errors import UserError
+
 # Each module registers one subcommand through `register(subparsers)`; imports inside them stay lazy.
 COMMAND_MODULES = [
     "cockpit.commands.demo",
@@ -16,7 +18,7 @@ COMMAND_MODULES = [
 ]
 
 
-class CommandError(Exception):
+class CommandError(UserError):
     """A user error: printed as one line without a traceback, exit status 2 unless given."""
 
     def __init__(self, message: str, status: int = 2) -> None:
@@ -76,18 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status = args.func(args)
-    except CommandError as error:
+    except UserError as error:  # CommandError, ConfigError, ...: the message names what to fix
         print(f"cockpit: {error}", file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
         return 130
-    except Exception as error:
-        # A broken config file is a user error wherever it is found: name the file, line and field, exit 2.
-        config_error = sys.modules.get("cockpit.config")
-        if config_error is not None and isinstance(error, config_error.ConfigError):
-            print(f"cockpit: {error}", file=sys.stderr)
-            return 2
-        raise
     return int(status or 0)
 
 

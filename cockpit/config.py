@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from cockpit.errors import UserError
 from cockpit.paths import config_path
 
 Platform = Literal["feed", "x", "linkedin", "discourse"]
@@ -348,7 +349,7 @@ class ConfigProblem:
     message: str
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """An unreadable or invalid config file; str() is one `file:line: field: message` line per problem."""
 
     def __init__(self, path: Path, problems: Sequence[ConfigProblem]) -> None:

@@ -204,3 +204,23 @@ def test_csv_export_to_a_terminal_shows_escapes_instead_of_sending_them(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out
     assert "\\x1b" in out, "the demo's hostile post is there, escaped"
+
+
+def test_any_user_error_from_a_command_is_one_line_and_its_status(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from cockpit.config import ConfigError, load_config
+
+    (tmp_path / "config.toml").write_text('[[accounts]]\nname = "x1"\nplatform = "myspace"\n')
+
+    def broken(args: argparse.Namespace) -> int:
+        load_config(tmp_path)  # raises ConfigError, which the command does not catch itself
+        return 0
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    parser.set_defaults(func=broken)
+    assert issubclass(ConfigError, cli.UserError)
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cockpit: ") and "config.toml:3" in err and "Traceback" not in err
