@@ -262,5 +262,30 @@ MIGRATION_4 = """
 CREATE INDEX conversations_snoozed_until ON conversations(snooze_until) WHERE status = 'snoozed';
 """
 
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
+MIGRATION_5 = """
+-- Outbox: exactly-once sending (issue 8, cockpit/services/outbox.py).
+"""
+
+MIGRATION_6 = """
+-- Reply templates (issue 8, cockpit/services/templates.py).
+"""
+
+MIGRATION_7 = """
+-- People: stages, merges, signals, outreach (issue 9, cockpit/services/people.py).
+"""
+
+MIGRATION_8 = """
+-- Rules, saved views and priority (issue 7).
+"""
+
+MIGRATIONS: list[str] = [
+    MIGRATION_1,
+    MIGRATION_2,
+    MIGRATION_3,
+    MIGRATION_4,
+    MIGRATION_5,
+    MIGRATION_6,
+    MIGRATION_7,
+    MIGRATION_8,
+]
 """Migration N is MIGRATIONS[N - 1]; the database's `PRAGMA user_version` is the last one applied."""
