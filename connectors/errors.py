@@ -43,6 +43,10 @@ class TransientError(ConnectorError):
     retryable = True
 
 
+class RequestNotSent(TransientError):
+    """A request that never reached the server (refused, no connection in time): safe to send again, even a write."""
+
+
 class PermanentError(ConnectorError):
     """A failure that retrying will not fix (4xx, malformed request, gone)."""
 

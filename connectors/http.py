@@ -29,6 +29,7 @@ from connectors.errors import (
     PermanentError,
     PermissionDenied,
     RateLimited,
+    RequestNotSent,
     TransientError,
 )
 
@@ -324,7 +325,7 @@ class HttpClient:
                 await response.aclose()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # Nothing reached the server yet: safe to retry later, even for a write.
-            raise TransientError(
+            raise RequestNotSent(
                 f"{self.account}: {where}: {_describe(exc)}", fix="sync again later"
             ) from None
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:

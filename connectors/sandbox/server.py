@@ -19,7 +19,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Self
 from urllib.parse import parse_qs, urlsplit
 
-MisbehaviourKind = Literal["rate_limit", "server_error", "slow", "malformed", "truncated", "drop"]
+MisbehaviourKind = Literal[
+    "rate_limit",
+    "server_error",
+    "slow",
+    "malformed",
+    "truncated",
+    "drop",
+    "accept_then_fail",
+    "accept_then_stall",
+]
 """What a misbehaving sandbox does instead of answering normally.
 
 - rate_limit: answer 429 with the platform's rate-limit headers (`rate_limit_headers`).
@@ -28,7 +37,14 @@ MisbehaviourKind = Literal["rate_limit", "server_error", "slow", "malformed", "t
 - malformed: answer 200 with a body that is not valid for its content type.
 - truncated: declare the full Content-Length, send half the body, close the connection.
 - drop: handle the request (a POST is stored), then close the connection without answering.
+- accept_then_fail: handle the request (a POST is stored), then answer with a 5xx status (503 unless told).
+- accept_then_stall: handle the request (a POST is stored), then wait `delay` seconds before answering (the
+  client times out after the platform accepted the post).
 """
+
+PausePoint = Literal["before", "after"]
+"""Where `pause_next` holds a request: before the sandbox handles it, or after (a POST is stored) and before
+it answers."""
 
 _REDACTED_HEADERS = {"authorization", "cookie", "api-key", "user-api-key", "x-api-key"}
 
@@ -74,6 +90,17 @@ class Reply:
         """Answer with `value` as JSON."""
         body = json.dumps(value, ensure_ascii=False).encode()
         return cls(status=status, body=body, headers=dict(headers or {}))
+
+
+@dataclass
+class Pause:
+    """One armed pause: `reached` is set when a matching request gets there; it waits for `release`."""
+
+    point: PausePoint
+    method: str | None
+    path_prefix: str | None
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -132,6 +159,7 @@ class SandboxServer:
         self.posted: list[Any] = []
         self.latency_ms = 0
         self._misbehaviours: list[Misbehaviour] = []
+        self._pauses: list[Pause] = []
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -204,9 +232,38 @@ class SandboxServer:
             )
 
     def behave(self) -> None:
-        """Disarm every pending misbehaviour."""
+        """Disarm every pending misbehaviour and release every pause."""
         with self.lock:
             self._misbehaviours.clear()
+            pauses, self._pauses = self._pauses, []
+        for pause in pauses:
+            pause.release.set()
+
+    def pause_next(self, point: PausePoint, *, method: str | None = None, path: str | None = None) -> Pause:
+        """Hold the next matching request at `point` until `release` is set (a crash test kills the client there)."""
+        pause = Pause(point=point, method=method.upper() if method else None, path_prefix=path)
+        with self.lock:
+            self._pauses.append(pause)
+        return pause
+
+    def _hold(self, point: PausePoint, method: str, path: str) -> None:
+        with self.lock:
+            pause = next(
+                (
+                    p
+                    for p in self._pauses
+                    if p.point == point
+                    and (p.method is None or p.method == method)
+                    and (p.path_prefix is None or path.startswith(p.path_prefix))
+                ),
+                None,
+            )
+            if pause is not None:
+                self._pauses.remove(pause)
+        if pause is not None:
+            pause.reached.set()
+            while not pause.release.wait(0.05) and not self._stopping.is_set():
+                pass
 
     def requests_to(self, path_prefix: str, method: str | None = None) -> list[RecordedRequest]:
         """Return the recorded requests whose path starts with `path_prefix`."""
@@ -260,6 +317,7 @@ class SandboxServer:
             self.requests.append(request)
         if self.latency_ms > 0 and self._stopping.wait(self.latency_ms / 1000):
             return
+        self._hold("before", request.method, request.path)
         trouble = self._take_misbehaviour(request.method, request.path)
         if trouble is not None and trouble.kind == "slow" and self._stopping.wait(trouble.delay):
             return
@@ -278,8 +336,13 @@ class SandboxServer:
                 reply = Reply.json(
                     {"error": f"sandbox route failed: {type(exc).__name__}: {exc}"}, status=500
                 )
+        self._hold("after", request.method, request.path)
         if trouble is not None and trouble.kind == "drop":
             self._drop(handler)
+            return
+        if trouble is not None and trouble.kind == "accept_then_fail":
+            reply = Reply.json({"error": "server error"}, status=trouble.status, headers=trouble.headers)
+        if trouble is not None and trouble.kind == "accept_then_stall" and self._stopping.wait(trouble.delay):
             return
         body = reply.body
         if trouble is not None and trouble.kind == "malformed":
