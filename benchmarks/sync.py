@@ -397,6 +397,38 @@ def _time_pages(store: Store, write: Callable[[Store, int], int], pages: int) ->
     return IngestRun(total, elapsed, time.perf_counter() - started)
 
 
+BENCH_RULES: list[dict[str, Any]] = [
+    {"name": "outages", "text": ["outage", "is down", "502"], "tags": ["incident"], "priority": 40},
+    {"name": "relay api", "text": ["api"], "whole_words": True, "tags": ["api"]},
+    {"name": "versions", "regex": r"\bv?\d+\.\d+\.\d+\b", "tags": ["release"]},
+    {"name": "bots", "author": ["*bot", "bench1*"], "done": True},
+    {"name": "queues", "text": ["queue", "thanks"], "tags": ["queue"], "assign": "bench-x", "stop": True},
+    {"name": "x only", "platform": ["x"], "source": ["search"], "priority": -10},
+]
+"""A handful of rules like a user's (`--rules N` applies the first N at ingest): phrases, a regex, globs."""
+RULES_AT_INGEST = 0
+RULES_SECONDS: list[float] = []
+"""Time spent in the rules hook, per page written."""
+
+
+def _rules_hook(account: str) -> Any:
+    if not RULES_AT_INGEST:
+        return None
+    from cockpit.rules_config import Rule
+    from cockpit.services.rules import RuleSet
+
+    hook = RuleSet(Rule.model_validate(data) for data in BENCH_RULES[:RULES_AT_INGEST]).hook(account)
+
+    def timed(conn: Any, first_id: int) -> object:
+        started = time.perf_counter()
+        try:
+            return hook(conn, first_id)
+        finally:
+            RULES_SECONDS.append(time.perf_counter() - started)
+
+    return timed
+
+
 def _engine_round(
     base: Path, target: Path, work: IngestWork, recent_authors: bool
 ) -> tuple[IngestRun, list[list[Any]], int]:
@@ -408,9 +440,10 @@ def _engine_round(
         )
         first = int(store.conn.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0]) + 1
         sizes: list[int] = []
+        hook = _rules_hook(work.account)
 
         def engine_write(store: Store, index: int) -> int:
-            written = write_page(store, account_id, work.pages[index]).new_posts
+            written = write_page(store, account_id, work.pages[index], on_new_posts=hook).new_posts
             sizes.append(written)
             return written
 
@@ -551,6 +584,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--only", choices=["concurrency", "ingest"], help="run one of the two")
     parser.add_argument(
+        "--rules",
+        type=int,
+        default=0,
+        help=f"apply the first N of {len(BENCH_RULES)} rules at ingest (default 0)",
+    )
+    parser.add_argument(
         "--serve", nargs=3, type=int, metavar=("PAGES", "PER_PAGE", "MS"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
@@ -558,6 +597,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(*args.serve)
         return 0
     args.data.mkdir(parents=True, exist_ok=True)
+    global RULES_AT_INGEST
+    RULES_AT_INGEST = max(0, min(args.rules, len(BENCH_RULES)))
     lines: list[str] = []
     if args.only in (None, "concurrency"):
         lines += concurrency(args.accounts, args.latency_ms, args.pages, args.per_page, args.repeat)
@@ -572,6 +613,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             ext_ids=args.ext_ids,
             skewed=args.skewed,
             recent_authors=args.recent_authors,
+        )
+    if RULES_SECONDS:
+        per_page = statistics.median(RULES_SECONDS) * 1000
+        lines.append(
+            f"Rules at ingest: {RULES_AT_INGEST} rules, median {per_page:.1f} ms per page of {args.page_size} "
+            f"posts in the rules hook (inside write_page's time above)."
         )
     print("\n".join(lines))
     return 0

@@ -11,11 +11,20 @@ When `--source` has no database, one is generated into `--work` with `benchmarks
 Each figure is the wall-clock time of one call of the service function (`cockpit.services.triage`) on a
 store on disk in WAL mode with the app's own pragmas: its whole IMMEDIATE transaction, the undo record and
 the pruning of the log to 100 steps, up to and including COMMIT.
+
+Then, unless `--no-keys`, the same copy is opened in the app, headless, and key presses are timed as
+`benchmarks.keys` does (a real `events.Key` posted to the app, the clock read in `App._display` when the
+frame that follows is complete, its terminal string rendered too): `e` (done: the row leaves the Inbox) and
+`u` (undo: it comes back under the cursor), alternately, `--key-repeats` times each, reporting the
+event-loop CPU time ("work") and the elapsed time ("wall", which adds Textual's 1/60 s frame pacing). Last,
+a bulk done of `--bulk` conversations from the keyboard: the selection is set, `e` is posted, and the clock
+stops at the frame that shows the result (the action runs in a thread worker; one undo step, undone after).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shutil
 import statistics
 import subprocess
@@ -25,6 +34,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from cockpit.services import triage
 from cockpit.store import Store, open_store
@@ -99,15 +109,124 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bulk", type=int, default=5_000)
     parser.add_argument("--bulk-repeats", type=int, default=20)
     parser.add_argument("--single-repeats", type=int, default=300)
+    parser.add_argument("--key-repeats", type=int, default=200, help="`e` and `u` presses each")
+    parser.add_argument("--no-keys", action="store_true", help="skip the key-to-frame part")
+    parser.add_argument("--keys-only", action="store_true", help="only the key-to-frame part")
     args = parser.parse_args(argv)
     if args.work.resolve() == args.source.resolve():
         raise SystemExit("--work must differ from --source: the benchmark writes to its copy")
     path = prepare(args.source, args.work, fresh=args.fresh)
     store = open_store(path)
     try:
-        return _run(store, args)
+        status = 0 if args.keys_only else _run(store, args)
     finally:
         store.close()
+    if not args.no_keys:
+        status |= asyncio.run(_keys(args.work, args.key_repeats, args.bulk))
+    return status
+
+
+async def _keys(home: Path, repeats: int, bulk: int) -> int:
+    """Time `e` and `u` from key to frame in the app, and a bulk done from the keyboard; print a table."""
+    from textual import events
+
+    from cockpit.tui.app import CockpitApp
+    from cockpit.tui.screens.queue import QueueScreen
+
+    app = CockpitApp(home)
+    done_work: list[float] = []
+    done_wall: list[float] = []
+    undo_work: list[float] = []
+    undo_wall: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QueueScreen), screen
+        queue = screen.queue
+        total = queue.total
+        frame = asyncio.Event()
+        frame_end = [0.0, 0.0]
+        console = app.console
+        display = app._display
+
+        def display_and_render(target: Any, renderable: Any) -> None:
+            display(target, renderable)
+            if renderable is not None:
+                renderable.render_segments(console)
+            if not frame.is_set():
+                frame_end[:] = [time.thread_time(), time.perf_counter()]
+                frame.set()
+
+        app._display = display_and_render  # type: ignore[method-assign, assignment]
+
+        async def press(key: str) -> tuple[float, float]:
+            frame.clear()
+            wall0, cpu0 = time.perf_counter(), time.thread_time()
+            app.post_message(events.Key(key, None))
+            await frame.wait()
+            return (frame_end[0] - cpu0) * 1000, (frame_end[1] - wall0) * 1000
+
+        for index in range(repeats + 10):
+            queue.move_to(index % 30)
+            await pilot.pause()
+            await asyncio.sleep(0.03)
+            work, wall = await press("e")
+            await asyncio.sleep(0.03)
+            if index >= 10:  # the first presses import the triage modules
+                done_work.append(work)
+                done_wall.append(wall)
+            work, wall = await press("u")
+            if index >= 10:
+                undo_work.append(work)
+                undo_wall.append(wall)
+            await asyncio.sleep(0.03)
+        app.clear_notifications()
+        await app.workers.wait_for_complete()
+        if queue.total != total:
+            raise RuntimeError(f"the Inbox held {total:,} and now {queue.total:,}: an undo was lost")
+
+        # Bulk done of `bulk` conversations from the keyboard: key to the frame that shows the result.
+        ids = [
+            row[0]
+            for row in app.store_conn.execute(
+                "SELECT id FROM conversations WHERE status = 'inbox' ORDER BY last_activity_at DESC LIMIT ?",
+                (bulk,),
+            )
+        ]
+        queue.marked = set(ids)
+        await pilot.pause()
+        started = time.perf_counter()
+        app.post_message(events.Key("e", None))
+        while queue.total != total - len(ids):
+            await asyncio.sleep(0.001)
+        frame.clear()
+        await frame.wait()
+        bulk_wall = (time.perf_counter() - started) * 1000
+        await app.workers.wait_for_complete()
+        frame.clear()
+        app.post_message(events.Key("u", None))
+        await frame.wait()
+        await app.workers.wait_for_complete()
+    lines = [
+        "",
+        f"Key to frame in the app at {total:,} Inbox conversations (120x40; work = event-loop CPU, wall adds"
+        " frame pacing):",
+        "",
+        "| key | runs | min ms | median ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|",
+        row("`e` done, work", done_work),
+        row("`e` done, wall", done_wall),
+        row("`u` undo, work", undo_work),
+        row("`u` undo, wall", undo_wall),
+        "",
+        f"Bulk done of {len(ids):,} selected conversations from the keyboard (worker), key to result frame:"
+        f" {bulk_wall:.1f} ms",
+    ]
+    print("\n".join(lines))
+    worst = max(percentile(done_work, 0.95), percentile(undo_work, 0.95))
+    return 0 if worst < 10.0 and bulk_wall < 500.0 else 1
 
 
 def _run(store: Store, args: argparse.Namespace) -> int:

@@ -13,8 +13,12 @@ from cockpit.errors import UserError
 COMMAND_MODULES = [
     "cockpit.commands.demo",
     "cockpit.commands.export",
+    "cockpit.commands.people",
     "cockpit.commands.accounts",
     "cockpit.commands.sync",
+    "cockpit.commands.send_due",
+    "cockpit.commands.daemon",
+    "cockpit.commands.rules",
 ]
 
 

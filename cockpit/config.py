@@ -23,11 +23,13 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from cockpit.errors import UserError
 from cockpit.paths import config_path
+from cockpit.rules_config import Rule, check_rules, rule_error_loc
 
 Platform = Literal["feed", "x", "linkedin", "discourse"]
 PLATFORMS: tuple[str, ...] = ("feed", "x", "linkedin", "discourse")
@@ -129,6 +131,23 @@ def _check_query(value: str) -> str:
     return value
 
 
+_KEY_NAME = re.compile(r"^((ctrl|shift|alt|meta|super|hyper)\+)*([a-z0-9_]+|[^\s,+])$")
+
+
+def _check_keys(value: str) -> str:
+    """Keys for one binding: comma-separated Textual key names (`e`, `ctrl+d`, `f5`, `question_mark`)."""
+    keys = [key.strip() for key in value.split(",")]
+    if not value.strip() or not all(keys):
+        raise ValueError('give one or more keys separated by commas, e.g. "e,d"')
+    for key in keys:
+        if not _KEY_NAME.match(key):
+            raise ValueError(f"{key[:20]!r} is not a key name: use e.g. e, E, ctrl+d, f5, question_mark")
+    return ",".join(keys)
+
+
+KeyList = Annotated[str, Field(max_length=200), AfterValidator(_check_keys)]
+"""The keys of one binding in the `[keys]` table (binding ids are checked by the TUI, cockpit/tui/remap.py)."""
+
 HttpUrlStr = Annotated[str, AfterValidator(_check_http_url)]
 EnvVarName = Annotated[str, AfterValidator(_check_env_name)]
 SearchQuery = Annotated[str, Field(max_length=1024), AfterValidator(_check_query)]
@@ -149,6 +168,30 @@ class Settings(BaseModel):
     """How many new people the cockpit suggests reaching out to per day (0 turns suggestions off)."""
     undo_depth: int = Field(default=100, ge=1, le=100_000)
     """How many triage actions can be undone."""
+
+
+StageLabel = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class PeopleSettings(BaseModel):
+    """The stakeholder tracker, the `[people]` table of config.toml (docs/people.md explains each value)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    stages: list[StageLabel] | None = Field(default=None, min_length=1, max_length=20)
+    """Stage labels in funnel order, applied to the database when this list changes (None: keep the database's)."""
+    cadence_days: dict[str, Annotated[int, Field(ge=1, le=3650)]] = Field(default_factory=dict)
+    """Default touch interval per stage (key or label), e.g. { engaged = 30, supporter = 21 }."""
+    new_stakeholder_interactions: int = Field(default=3, ge=1)
+    """An untracked author with this many interactions in `new_stakeholder_window_days` is suggested."""
+    new_stakeholder_window_days: int = Field(default=30, ge=1, le=365)
+    """The window, in days, for `new_stakeholder_interactions`."""
+    promote_two_way: int = Field(default=2, ge=1)
+    """Two-way conversations in 90 days that suggest promoting a person to the next stage."""
+    promote_mentions: int = Field(default=3, ge=1)
+    """Unprompted posts (not replies) in 90 days that suggest promoting a person to the next stage."""
+    slipping_after_days: int = Field(default=45, ge=1, le=3650)
+    """Days without a touch after which a person past the first stage is flagged as slipping away."""
 
 
 class Account(BaseModel):
@@ -303,6 +346,16 @@ class Config(BaseModel):
 
     settings: Settings = Field(default_factory=Settings)
     accounts: list[AnyAccount] = Field(default_factory=list)
+    people: PeopleSettings = Field(default_factory=PeopleSettings)
+    keys: dict[str, KeyList] = Field(default_factory=dict)
+    """`[keys]`: binding id -> keys, e.g. "triage.done" = "e,d" (docs/keys.md lists the ids)."""
+    rules: list[Rule] = Field(default_factory=list)
+    """`[[rules]]`: applied in order to new inbound posts at sync time (docs/rules.md)."""
+
+    @model_validator(mode="after")
+    def _rules_refer_to_accounts(self) -> Config:
+        check_rules(self.rules, [account.name for account in self.accounts])
+        return self
 
     @field_validator("accounts")
     @classmethod
@@ -390,6 +443,8 @@ def normalize_error(
     message = str(error["msg"])
     if kind == "duplicate_account_name":
         loc = ("accounts", int(ctx["index"]), "name")
+    elif kind in ("duplicate_rule_name", "unknown_rule_account"):
+        loc = rule_error_loc(ctx)
     elif kind == "union_tag_invalid":
         loc = (*loc, "platform")
         message = f"Input should be {choices}"
@@ -417,6 +472,8 @@ def _suggestion(loc: tuple[str | int, ...], account_platforms: Sequence[object])
         known = list(Config.model_fields)
     elif loc[0] == "settings":
         known = list(Settings.model_fields)
+    elif loc[0] == "rules" and len(loc) == 3:
+        known = list(Rule.model_fields)
     elif loc[0] == "accounts" and len(loc) == 3 and isinstance(loc[1], int):
         platform = account_platforms[loc[1]] if loc[1] < len(account_platforms) else None
         cls = ACCOUNT_CLASSES.get(platform) if isinstance(platform, str) else None
@@ -425,7 +482,11 @@ def _suggestion(loc: tuple[str | int, ...], account_platforms: Sequence[object])
     if close:
         return f" (did you mean {close[0]!r}?)"
     owners = [name for name, cls in ACCOUNT_CLASSES.items() if key in cls.model_fields]
-    where = f"{key} is for {' and '.join(owners)} accounts; " if owners and len(loc) == 3 else ""
+    where = (
+        f"{key} is for {' and '.join(owners)} accounts; "
+        if owners and loc[:1] == ("accounts",) and len(loc) == 3
+        else ""
+    )
     return f" ({where}known keys: {', '.join(known)})" if known else ""
 
 
@@ -670,8 +731,15 @@ def dump_config(config: Config) -> str:
     ]
     if data.get("settings"):
         chunks.append("[settings]\n" + _toml_pairs(data["settings"]))
+    if data.get("people"):
+        chunks.append("[people]\n" + _toml_pairs(data["people"]))
+    if data.get("keys"):  # binding ids hold dots: quoted keys
+        keys = data["keys"].items()
+        chunks.append("[keys]\n" + "".join(f"{_toml_value(k)} = {_toml_value(v)}\n" for k, v in keys))
     for account in data.get("accounts", []):
         chunks.append("[[accounts]]\n" + _toml_pairs(account))
+    for rule in data.get("rules", []):
+        chunks.append("[[rules]]\n" + _toml_pairs(rule))
     return "\n".join(chunks)
 
 
@@ -689,6 +757,8 @@ def _toml_value(value: Any) -> str:
         if len(inline) <= 80:
             return inline
         return "[\n" + "".join(f"    {item},\n" for item in items) + "]"
+    if isinstance(value, dict) and all(not isinstance(item, dict | list) for item in value.values()):
+        return "{ " + ", ".join(tomli_w.dumps({k: v}).rstrip("\n") for k, v in value.items()) + " }"
     if isinstance(value, dict):
         raise TypeError("nested tables are not part of the config format")
     return tomli_w.dumps({"v": value}).removeprefix("v = ").rstrip("\n")

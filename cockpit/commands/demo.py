@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from cockpit.tui.run import run_tui
     from cockpit.tui.syncing import SyncSetup
 
-    with LiveDemo() as live:
+    with LiveDemo(content_seed=DEFAULT_SEED if args.seed is None else args.seed) as live:
         secrets = live.secrets()
         setup = SyncSetup(
             accounts=live.accounts(),

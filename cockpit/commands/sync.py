@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cockpit.config import Account, Config
+    from cockpit.rules_config import Rule
     from cockpit.services.sync import AccountResult
 
 LABEL_WIDTH = len("waiting")
@@ -114,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
                 "or run `cockpit demo` to try the cockpit with sample accounts"
             )
         return 0
+    _apply_people_settings(home, config)
     secrets = _LiveSecrets(home, [a.name for a in accounts])
     interval = timedelta(seconds=config.settings.sync_interval)
     timeout = args.timeout or DEFAULT_TIMEOUT
@@ -128,7 +131,17 @@ def run(args: argparse.Namespace) -> int:
         set_secret(home, name, secret)  # a rotated token set, stored before the connector uses it
 
     if args.once:
-        return _once(db_path(home), accounts, secrets, interval, timeout, line, save_secret)
+        return _once(
+            db_path(home),
+            accounts,
+            secrets,
+            interval,
+            timeout,
+            line,
+            save_secret,
+            config.rules,
+            config.settings.daily_outreach_limit,
+        )
     try:
         asyncio.run(
             _forever(
@@ -140,11 +153,36 @@ def run(args: argparse.Namespace) -> int:
                 line,
                 config.settings.timezone,
                 save_secret,
+                config.rules,
+                config.settings.daily_outreach_limit,
             )
         )
     except KeyboardInterrupt:
         print("sync stopped", flush=True)
     return 0
+
+
+def _apply_people_settings(home: Path, config: Config) -> None:
+    """Apply config.toml's [people] stages and cadences to the database; print any problem as a warning."""
+    import sqlite3
+
+    from cockpit.paths import config_path, db_path
+    from cockpit.services.people import apply_settings
+    from cockpit.store import StoreError, open_store
+
+    try:
+        store = open_store(db_path(home))
+    except StoreError as error:
+        print(f"warning: cannot apply the [people] settings: {error}", file=sys.stderr)
+        return
+    try:
+        problems = apply_settings(store, config.people)
+    except (StoreError, sqlite3.Error) as error:
+        problems = [f"[people] settings not applied: {error}"]
+    finally:
+        store.close()
+    for problem in problems:
+        print(f"warning: {config_path(home)}: {problem}", file=sys.stderr)
 
 
 def _once(
@@ -155,6 +193,8 @@ def _once(
     timeout: float,
     line: Callable[[AccountResult], str],
     save_secret: Callable[[str, str], None],
+    rules: Sequence[Rule] = (),
+    outreach_limit: int | None = None,
 ) -> int:
     import asyncio
 
@@ -169,6 +209,8 @@ def _once(
             timeout=timeout,
             on_result=lambda result: print(line(result), flush=True),
             save_secret=save_secret,
+            rules=rules,
+            outreach_limit=outreach_limit,
         )
     )
     return 1 if any(result.failed for result in results) else 0
@@ -183,6 +225,8 @@ async def _forever(
     line: Callable[[AccountResult], str],
     timezone: str,
     save_secret: Callable[[str, str], None],
+    rules: Sequence[Rule] = (),
+    outreach_limit: int | None = None,
 ) -> None:
     import asyncio
     from datetime import datetime
@@ -211,4 +255,6 @@ async def _forever(
         timeout=timeout,
         on_result=show,
         save_secret=save_secret,
+        rules=rules,
+        outreach_limit=outreach_limit,
     )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from connectors.models import Post
 from connectors.sandbox.blog import BlogSandbox
 from connectors.sandbox.discourse import DiscourseSandbox
 from connectors.sandbox.linkedin import SANDBOX_TOKEN as LINKEDIN_TOKEN
@@ -61,13 +62,36 @@ class DemoAccount:
 class LiveDemo:
     """Starts the demo's sandbox servers and keeps new posts and comments arriving on them."""
 
-    def __init__(self, *, now: datetime | None = None, seed: int = 7) -> None:
+    def __init__(
+        self, *, now: datetime | None = None, seed: int = 7, content_seed: int | None = None
+    ) -> None:
         self.blog = BlogSandbox(now=now, seed=seed)
         self.forum = DiscourseSandbox(now=now, seed=seed, known_users=_forum_people())
         self.x = XSandbox(now=now, seed=seed, known_users=_x_people())
         self.linkedin = LinkedInSandbox(now=now)
         self._started = False
         self._turn = 0
+        self.loaded = self._load_seeded(now, content_seed)
+        """How many seeded posts each sandbox holds, by account name."""
+
+    def _load_seeded(self, now: datetime | None, content_seed: int | None) -> dict[str, int]:
+        """Put the seeded conversations on the X, LinkedIn and forum sandboxes, under the ids the seed gave them.
+
+        Replies, likes and thread reads on a seeded conversation then reach a post the sandbox knows. The blog
+        threads stay off: their ids are public https addresses that a loopback blog cannot answer for.
+        """
+        from cockpit.demo.content import DEFAULT_SEED, build_threads
+
+        moment = now or datetime.now(UTC)
+        posts: dict[str, list[Post]] = {"acme-x": [], "acme-linkedin": [], "forum": []}
+        for thread in build_threads(DEFAULT_SEED if content_seed is None else content_seed):
+            if thread.account in posts:
+                posts[thread.account] += thread.to_posts(moment)
+        return {
+            "acme-x": self.x.load_posts(posts["acme-x"]),
+            "acme-linkedin": self.linkedin.load_posts(posts["acme-linkedin"]),
+            "forum": self.forum.load_posts(posts["forum"]),
+        }
 
     def start(self) -> LiveDemo:
         """Start every sandbox server."""

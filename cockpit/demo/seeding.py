@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cockpit.demo.cast import RECURRING
 from cockpit.demo.content import ACCOUNTS, DEFAULT_SEED, build_threads
+from cockpit.demo.people import seed_people
 from cockpit.paths import db_path
 from cockpit.store import open_store
 from cockpit.store.ingest import ensure_account, write_page
@@ -107,6 +108,7 @@ def seed(home: Path, now: datetime | None = None, *, seed: int = DEFAULT_SEED) -
             ]
             page = Page(stream=DEMO_STREAM, posts=posts)
             new_posts += write_page(store, account_id, page, own_handles=account.own_handles).new_posts
+        seed_people(store, moment)
         summaries = []
         for account in ACCOUNTS:
             row = store.conn.execute(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar
 from urllib.parse import quote, quote_plus
 
 from cockpit.services.scheduler import plan_sync, retry_after_failure
@@ -37,6 +37,10 @@ from connectors.errors import (
     TransientError,
 )
 from connectors.models import Page
+
+if TYPE_CHECKING:
+    from cockpit.rules_config import Rule
+    from cockpit.services.rules import RuleSet
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +288,7 @@ class _Run:
     connector_factory: ConnectorFactory
     on_result: Callable[[AccountResult], None] | None
     save_secret: Callable[[str, str], None] | None = None
+    rules: RuleSet | None = None
 
 
 async def sync_accounts(
@@ -297,6 +302,8 @@ async def sync_accounts(
     connector_factory: ConnectorFactory | None = None,
     on_result: Callable[[AccountResult], None] | None = None,
     save_secret: Callable[[str, str], None] | None = None,
+    outreach_limit: int | None = None,
+    rules: Sequence[Rule] = (),
 ) -> list[AccountResult]:
     """Sync `accounts` concurrently into the store (a database path or the process's writer).
 
@@ -305,15 +312,33 @@ async def sync_accounts(
     `save_secret(account, secret)` stores a secret a connector rotated (a refreshed OAuth token set) before the
     connector uses it; without it, connectors that must rotate to go on report that a new login is needed.
     Accounts still inside a platform's rate limit are not contacted. Never raises for an account's failure.
+    After the round, the people upkeep runs (`services.signals.people_upkeep`): new log entries are
+    attributed, stored signals refreshed, and up to `outreach_limit` outreach items a day planned (None: none).
     """
     writer = store if isinstance(store, StoreWriter) else StoreWriter(store)
     factory = connector_factory or default_connector_factory
     run = _Run(writer, secrets, now, interval, timeout, factory, on_result, save_secret)
+    if rules:  # `rules`: config.toml's [[rules]], applied to new inbound posts inside each page's transaction
+        from cockpit.services.rules import RuleSet
+
+        run.rules = RuleSet(rules) or None
     try:
-        return list(await asyncio.gather(*(_sync_one(run, account) for account in accounts)))
+        results = list(await asyncio.gather(*(_sync_one(run, account) for account in accounts)))
+        await _people_upkeep(writer, now(), outreach_limit)
+        return results
     finally:
         if writer is not store:
             await writer.aclose()
+
+
+async def _people_upkeep(writer: StoreWriter, moment: datetime, outreach_limit: int | None) -> None:
+    """Keep people's signals and outreach items up to date after a round; a failure is logged, never raised."""
+    from cockpit.services.signals import people_upkeep
+
+    try:
+        await writer.call(people_upkeep, moment, daily_limit=outreach_limit)
+    except Exception as error:
+        log.warning("the people upkeep after a sync round failed: %s", repr(error)[:500])
 
 
 async def _sync_one(run: _Run, account: SyncAccount) -> AccountResult:
@@ -467,7 +492,8 @@ async def _fetch_and_store(
             pages = aiter(connector.fetch(cursors))
             async for page in pages:
                 if _has_data(page):
-                    totals.add(await run.writer.call(write_page, account_id, page))
+                    hook = run.rules.hook(name) if run.rules is not None else None
+                    totals.add(await run.writer.call(write_page, account_id, page, on_new_posts=hook))
                 if page.error is not None:
                     stream_failures.append(_classify(page.error.to_exception(), name))
         return _worst(stream_failures) if stream_failures else ("ok", "", None)
@@ -530,6 +556,8 @@ async def sync_forever(
     on_result: Callable[[AccountResult], None] | None = None,
     wait: Callable[[float], Awaitable[None]] | None = None,
     save_secret: Callable[[str, str], None] | None = None,
+    outreach_limit: int | None = None,
+    rules: Sequence[Rule] = (),
 ) -> int:
     """Sync each account whenever it is due until `stop` is set; return the number of rounds run.
 
@@ -562,6 +590,8 @@ async def sync_forever(
                     connector_factory=connector_factory,
                     on_result=on_result,
                     save_secret=save_secret,
+                    outreach_limit=outreach_limit,
+                    rules=rules,
                 )
                 statuses = await writer.call(read_statuses)
                 plan = plan_sync(accounts, statuses, now=now(), interval=interval)

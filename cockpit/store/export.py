@@ -54,6 +54,7 @@ PEOPLE_FIELDS = (
     "interests",
     "notes",
     "cadence_days",
+    "timezone",
     "identities",
     "created_at",
     "updated_at",
@@ -108,17 +109,27 @@ def iter_conversations(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
 
 
 def iter_people(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    """Yield every person (merged ones excluded) with their identities."""
+    """Yield every person (merged ones excluded) with their stage key and identities (ext_id: the platform's id)."""
     identities: dict[int, list[dict[str, Any]]] = {}
-    for person_id, platform, host, handle, name, url, reach in conn.execute(
-        "SELECT person_id, platform, host, handle, name, url, reach FROM identities WHERE person_id IS NOT NULL"
+    for person_id, platform, host, ext_id, handle, name, url, reach in conn.execute(
+        "SELECT person_id, platform, host, ext_id, handle, name, url, reach FROM identities "
+        "WHERE person_id IS NOT NULL ORDER BY platform, host, handle, id"
     ):
         identities.setdefault(person_id, []).append(
-            {"platform": platform, "host": host, "handle": handle, "name": name, "url": url, "reach": reach}
+            {
+                "platform": platform,
+                "host": host,
+                "ext_id": ext_id,
+                "handle": handle,
+                "name": name,
+                "url": url,
+                "reach": reach,
+            }
         )
     rows = conn.execute(
         """
-        SELECT id, name, organisation, role, stage, tags, interests, notes, cadence_days, created_at, updated_at
+        SELECT id, name, organisation, role, stage, tags, interests, notes, cadence_days, timezone, created_at,
+               updated_at
         FROM people WHERE merged_into IS NULL ORDER BY name, id
         """
     )

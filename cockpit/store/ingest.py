@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cockpit.services import priority
 from cockpit.store.db import Store, now
 from connectors.models import Author, Page, Post
 
@@ -31,6 +32,8 @@ LAST_SEEN_RESOLUTION = 86_400
 _CHUNK = 500  # keys per IN (...) lookup, well under SQLite's limit on bound parameters
 
 _IdentityKey = tuple[str, str, str]
+NewPostsHook = Callable[[sqlite3.Connection, int], object]
+"""Called inside write_page's transaction with the id of the first post the page inserted."""
 # A new post on its way in: the post, its direction, identity id, person id, deleted flag, created_at.
 _NewPost = tuple[Post, str, int, int | None, bool, int]
 
@@ -80,12 +83,24 @@ def ensure_account(store: Store, name: str, platform: str, handle: str = "") -> 
         return int(cursor.lastrowid or 0)
 
 
-def write_page(store: Store, account_id: int, page: Page, *, own_handles: Iterable[str] = ()) -> IngestResult:
-    """Store one page and its cursor in a single transaction; re-running the same page changes nothing."""
+def write_page(
+    store: Store,
+    account_id: int,
+    page: Page,
+    *,
+    own_handles: Iterable[str] = (),
+    on_new_posts: NewPostsHook | None = None,
+) -> IngestResult:
+    """Store one page and its cursor in a single transaction; re-running the same page changes nothing.
+
+    `on_new_posts(conn, first_id)` runs inside that transaction once the page's new posts (ids from
+    `first_id` on) and their conversations are stored, before the priority refresh (the rules engine's hook).
+    """
     store.prepare_for_bulk_writes()
     result = IngestResult()
     stale: set[int] = set()  # existing conversations whose summary must be recomputed from their posts
     with store.write() as conn:
+        first_new_id = _next_id(conn, "posts") if on_new_posts is not None else 0
         if page.posts:
             _write_posts(conn, account_id, page, set(own_handles), result, stale)
         if page.deleted_ext_ids:
@@ -93,6 +108,10 @@ def write_page(store: Store, account_id: int, page: Page, *, own_handles: Iterab
         if stale:
             result.reopened_conversations = _refresh_conversations(conn, stale)
             result.conversation_ids |= stale
+        if on_new_posts is not None and result.new_posts:
+            on_new_posts(conn, first_new_id)
+        if result.conversation_ids:
+            priority.refresh(conn, result.conversation_ids)  # question flag and priority score
         if result.new_posts:
             index_pending_posts(store)
         if page.cursor is not None or page.etag is not None or page.last_modified is not None:

@@ -6,7 +6,9 @@ the same at row 10 and at row 1,000,000.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -43,6 +45,12 @@ class QueueFilter:
     stakeholders_only: bool = False
     since: int | None = None
     until: int | None = None
+    questions_only: bool = False
+    """Only conversations where an inbound post asks something (`conversations.question`, issue 7)."""
+    stages: tuple[str, ...] = ()
+    """Only conversations whose last author is a tracked person at one of these stages (`people.stage`)."""
+    ids: tuple[int, ...] | None = None
+    """Only these conversations (a search's results); None means no restriction."""
 
     def where(self) -> tuple[str, list[Any]]:
         """Return the SQL condition over `conversations c` and its parameters."""
@@ -76,6 +84,18 @@ class QueueFilter:
         if self.until is not None:
             clauses.append("c.last_activity_at < ?")
             params.append(self.until)
+        if self.questions_only:
+            clauses.append("c.question = 1")
+        if self.stages:
+            marks = ",".join("?" * len(self.stages))
+            clauses.append(
+                "c.last_author_id IN (SELECT i.id FROM identities i JOIN people pe ON pe.id = i.person_id "
+                f"WHERE pe.stage IN ({marks}))"
+            )
+            params.extend(self.stages)
+        if self.ids is not None:
+            clauses.append("c.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(self.ids)))
         return (" AND ".join(clauses) or "1"), params
 
 
@@ -103,6 +123,8 @@ class ConversationRow:
     priority: int
     snooze_until: int | None
     tags: tuple[str, ...] = field(default=())
+    has_draft: bool = False
+    """Whether a reply draft waits in the outbox for this conversation (the composer saves it)."""
 
     def key(self, sort: Sort) -> Key:
         """This row's keyset position in `sort`."""
@@ -115,7 +137,8 @@ _SELECT = """
 SELECT c.id, c.account_id, a.name, c.platform, c.source, c.status, c.title, c.url, c.excerpt,
        coalesce(i.name, ''), coalesce(i.handle, ''), i.person_id, c.last_activity_at, c.started_at,
        c.post_count, c.unread, c.answered, c.priority, c.snooze_until,
-       (SELECT group_concat(tag, ' ') FROM conversation_tags t WHERE t.conversation_id = c.id)
+       (SELECT group_concat(tag, ' ') FROM conversation_tags t WHERE t.conversation_id = c.id),
+       EXISTS (SELECT 1 FROM outbox o WHERE o.conversation_id = c.id AND o.state = 'draft')
 FROM conversations c
 JOIN accounts a ON a.id = c.account_id
 LEFT JOIN identities i ON i.id = c.last_author_id
@@ -145,6 +168,7 @@ def _row(values: tuple[Any, ...]) -> ConversationRow:
         priority=values[17],
         snooze_until=values[18],
         tags=tags,
+        has_draft=bool(values[20]),
     )
 
 
@@ -246,3 +270,16 @@ def landmarks(conn: sqlite3.Connection, flt: QueueFilter, sort: Sort, step: int)
         ) c WHERE n % ? = 0 ORDER BY n
     """
     return [tuple(int(v) for v in row) for row in conn.execute(sql, [*params, step])]
+
+
+def fetch_ids(
+    conn: sqlite3.Connection, flt: QueueFilter, sort: Sort, ids: Collection[int]
+) -> list[ConversationRow]:
+    """Return the rows among `ids` that the view holds, in display order (reads them by id, not the view)."""
+    where, params = flt.where()
+    # CROSS JOIN keeps SQLite on the primary key: a few ids, never a walk of the view's index.
+    sql = (
+        f"{_SELECT.replace('FROM conversations c', 'FROM json_each(?) j CROSS JOIN conversations c ON c.id = j.value', 1)}"
+        f" WHERE {where} ORDER BY {_order(sort)}"
+    )
+    return [_row(values) for values in conn.execute(sql, [json.dumps(sorted(ids)), *params])]

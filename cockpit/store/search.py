@@ -58,3 +58,75 @@ def search_posts(
         [*params, limit],
     )
     return [SearchHit(*row) for row in rows]
+
+
+SEARCH_LIMIT = 1_000
+"""The most conversations a search view holds: those with the newest matching posts."""
+SCAN_LIMIT = 10_000
+"""The most matching posts a search reads, newest first, to find its conversations (keeps a common word fast)."""
+
+
+_SEARCH_TOKEN = re.compile(r"(\w[\w'’-]*)(\*?)", re.UNICODE)
+
+
+def conversation_query(text: str) -> str:
+    """The FTS5 query for the search box: every word must match, `word*` is a prefix, `@name` looks in authors only.
+
+    Unlike `fts_query` (search as you type), the last word is a whole word unless it ends with `*`: a prefix
+    merges the index entries of every word it starts, which costs far more for a short, common prefix.
+    """
+    stripped = text.strip()
+    authors = stripped.startswith("@")
+    parts = []
+    for word, star in _SEARCH_TOKEN.findall(stripped[1:] if authors else stripped):
+        quoted = '"' + word.replace('"', '""') + '"'
+        parts.append(quoted + "*" if star and len(word) >= 2 else quoted)
+    if not parts:
+        return ""
+    query = " ".join(parts)
+    return f"{{author_handle author_name}} : ({query})" if authors else query
+
+
+def search_conversations(
+    conn: sqlite3.Connection, text: str, *, limit: int = SEARCH_LIMIT, scan: int = SCAN_LIMIT
+) -> list[int]:
+    """Return up to `limit` conversations with a post matching `text`, the newest match first.
+
+    Matches are read newest first by the index's rowid (no sort of all matches) and reading stops at `limit`
+    distinct conversations or `scan` posts, so a word in most posts costs about as much as a rare one. A
+    common word's older conversations are left out: `count_conversations` says how many there are.
+    """
+    query = conversation_query(text)
+    if not query or limit <= 0:
+        return []
+    found: dict[int, None] = {}
+    rows = conn.execute(
+        """
+        SELECT p.conversation_id
+        FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid
+        WHERE posts_fts MATCH ?
+        ORDER BY posts_fts.rowid DESC LIMIT ?
+        """,
+        (query, scan),
+    )
+    for (conversation_id,) in rows:
+        found.setdefault(conversation_id, None)
+        if len(found) >= limit:
+            break
+    rows.close()
+    return list(found)
+
+
+def count_conversations(conn: sqlite3.Connection, text: str) -> int:
+    """Return how many conversations have a post matching `text` (reads every match: run it in a worker)."""
+    query = conversation_query(text)
+    if not query:
+        return 0
+    row = conn.execute(
+        """
+        SELECT count(DISTINCT p.conversation_id)
+        FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid WHERE posts_fts MATCH ?
+        """,
+        (query,),
+    ).fetchone()
+    return int(row[0])

@@ -36,6 +36,7 @@ DEFAULT_UNDO_DEPTH = 100
 if TYPE_CHECKING:
     from cockpit.services.sync import AccountResult
     from cockpit.tui.screens.queue import QueueScreen
+    from cockpit.tui.sending import RepliesSent
     from cockpit.tui.syncing import SyncSetup
 
 
@@ -45,6 +46,12 @@ class CockpitApp(App[None], inherit_bindings=False):
     CSS_PATH = "cockpit.tcss"
     TITLE = "Cockpit"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    COMMANDS = (
+        App.COMMANDS
+        | {lambda: _reply_commands()}
+        | {lambda: _rules_commands()}
+        | {lambda: _suggestions_commands()}
+    )
     AGE_REFRESH_SECONDS = 60.0
     WAKE_CHECK_SECONDS = 300.0
     """The longest the wake timer sleeps before looking again (clock changes, suspend)."""
@@ -79,6 +86,11 @@ class CockpitApp(App[None], inherit_bindings=False):
         self.tz: tzinfo = datetime.now().astimezone().tzinfo or UTC
         """The zone snooze times are read in (config.toml `timezone` once read, else the system's)."""
         self._wake_timer: Timer | None = None
+        self._send_timer: Timer | None = None
+        self.send_running = False
+        """Whether a pass of the outbox sender is running (one at a time)."""
+        self._send_again = False
+        self._reconciled = False
         if demo:
             self.sub_title = "demo"
 
@@ -103,6 +115,9 @@ class CockpitApp(App[None], inherit_bindings=False):
         else:
             self.push_screen(self._queue_screen())
         self.set_interval(self.AGE_REFRESH_SECONDS, self._refresh_ages)
+        from cockpit.tui.gc_policy import apply_gc_policy
+
+        self.call_after_refresh(apply_gc_policy)  # freeze start-up objects once the first frame is out
         self.call_after_refresh(self.wake_snoozed)
         if self.read_config:
             self.call_after_refresh(self._load_config)
@@ -111,6 +126,7 @@ class CockpitApp(App[None], inherit_bindings=False):
 
     def _begin_syncing(self) -> None:
         """Start the first round now (the first frame is up) and the rest on the interval."""
+        self.call_after_refresh(self._begin_sending)
         if self.sync_setup is not None and self.sync_setup.accounts:
             self.start_sync()
             self.set_interval(self.sync_setup.interval, self.start_sync)
@@ -127,6 +143,20 @@ class CockpitApp(App[None], inherit_bindings=False):
             self.call_from_thread(self._config_failed, str(error))
         else:
             self.call_from_thread(self._config_loaded, setup)
+            self._load_keymap()
+
+    def _load_keymap(self) -> None:
+        """Apply config.toml's `[keys]` (call from the config worker); an unknown binding id is reported."""
+        from cockpit.config import ConfigError
+        from cockpit.tui.remap import load_keymap
+
+        try:
+            keys = load_keymap(self.home)
+        except ConfigError as error:
+            self.call_from_thread(self.notify, str(error), title="config.toml", severity="error", timeout=30)
+        else:
+            if keys:
+                self.call_from_thread(self.set_keymap, keys)
 
     def _config_loaded(self, setup: SyncSetup) -> None:
         from cockpit.services.snooze_times import zone
@@ -139,6 +169,8 @@ class CockpitApp(App[None], inherit_bindings=False):
                 self.tz = zone(setup.timezone)
             except ValueError as error:
                 self.notify(str(error), title="config.toml", severity="warning")
+        for problem in setup.problems:  # e.g. a [people] cadence for an unknown stage
+            self.notify(problem, title="config.toml", severity="warning", timeout=30)
         self._begin_syncing()
 
     def _config_failed(self, message: str) -> None:
@@ -318,7 +350,143 @@ class CockpitApp(App[None], inherit_bindings=False):
         elif not self.start_sync(force=True):
             self.notify("A sync is already running.", title="Sync")
 
+    # ---------------------------------------------------------------- outbox
+
+    def outbox_changed(self, *, send_now: bool = False) -> bool:
+        """The outbox changed (a reply queued, rescheduled, retried): send now, or wait for the next one.
+
+        Returns False when nothing in this session can send (no accounts configured).
+        """
+        if send_now:
+            return self.start_send()
+        self.schedule_send()
+        return self.sync_setup is not None and bool(self.sync_setup.accounts)
+
+    def _begin_sending(self) -> None:
+        """Reconcile what a previous run left sending or unknown, and send what is due; else wait for it."""
+        if self.store is None:
+            return
+        row = self.store_conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE state IN ('sending', 'unknown'))"
+        ).fetchone()
+        if row[0]:
+            self.start_send()
+        else:
+            self._reconciled = True  # nothing to reconcile in this session's first pass
+            self.schedule_send()
+
+    def schedule_send(self) -> None:
+        """(Re)start the timer that runs the sender when the next scheduled reply is due (real time)."""
+        from cockpit.services import outbox
+
+        if self._send_timer is not None:
+            self._send_timer.stop()
+            self._send_timer = None
+        if self.store is None or self.send_running:
+            return
+        due = outbox.next_due(self.store)
+        if due is None:
+            return
+        delay = max(0.001, due.timestamp() - time.time())
+        self._send_timer = self.set_timer(min(delay, self.WAKE_CHECK_SECONDS), self.start_send)
+
+    def start_send(self) -> bool:
+        """Run a pass of the sender in a worker (after the running one, if any); False when it cannot run."""
+        if self.sync_setup is None or not self.sync_setup.accounts:
+            return False
+        if self.send_running:
+            self._send_again = True
+            return True
+        self.send_running = True
+        self._send_pass(reconcile_first=not self._reconciled)
+        self._reconciled = True
+        return True
+
+    @work(thread=True, group="send", exit_on_error=False)
+    def _send_pass(self, reconcile_first: bool) -> None:
+        """One pass of the outbox sender, off the event loop; the results come back as a message."""
+        from cockpit.tui.sending import RepliesSent, run_send_pass
+
+        assert self.sync_setup is not None
+        try:
+            results = run_send_pass(self.db_path, self.sync_setup, reconcile_first=reconcile_first)
+        except Exception as error:  # a pass that cannot run must not stop later ones
+            self.post_message(RepliesSent([], error=f"sending stopped: {error}"))
+        else:
+            self.post_message(RepliesSent(results))
+
+    def on_replies_sent(self, message: RepliesSent) -> None:
+        """Say what was sent or failed, refresh what shows replies, and wait for the next due one."""
+        from cockpit.services.outbox import OutboxState
+        from cockpit.tui.screens.outbox import OutboxScreen
+        from cockpit.tui.sending import summary
+
+        self.send_running = False
+        if message.error:
+            self.notify(message.error, title="Outbox", severity="error")
+        results = [result for result in message.results if result.changed]
+        for result in results:
+            severity = {OutboxState.FAILED: "error", OutboxState.UNKNOWN: "warning"}.get(
+                result.state, "information"
+            )
+            self.notify(result.message, title="Reply", severity=severity)  # type: ignore[arg-type]
+        text, _level = summary(results)
+        if text:
+            self.set_sync_status("outbox", text, "info")
+        if results:
+            self.post_message(DataChanged())
+            for screen in self.screen_stack:
+                if isinstance(screen, OutboxScreen):
+                    screen.reload()
+        if self._send_again:
+            self._send_again = False
+            self.start_send()
+        else:
+            self.schedule_send()
+
+    def show_outbox(self) -> None:
+        """Show the Outbox view."""
+        from cockpit.tui.screens.outbox import OutboxScreen
+
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen(db_path=self.db_path, tz=self.tz))
+
+    def show_templates(self) -> None:
+        """Show the reply templates screen."""
+        from cockpit.tui.screens.templates import TemplatesScreen
+
+        if self.store is not None and not isinstance(self.screen, TemplatesScreen):
+            self.push_screen(TemplatesScreen(self.store))
+
     # -------------------------------------------------------------- actions
+
+    def action_people(self) -> None:
+        """Show the People screen (the stakeholders you track)."""
+        from cockpit.tui.screens.people import PeopleScreen
+
+        if not isinstance(self.screen, PeopleScreen):
+            self.push_screen(PeopleScreen(db_path=self.db_path, now=self.now))
+
+    def action_suggestions(self) -> None:
+        """Show the suggestions: authors worth tracking, people ready for the next stage, people slipping away."""
+        from cockpit.tui.screens.suggestions import SuggestionsScreen
+
+        if not isinstance(self.screen, SuggestionsScreen):
+            self.push_screen(SuggestionsScreen(home=self.home, now=self.now))
+
+    def action_momentum(self) -> None:
+        """Show the momentum view (charts of the outreach rhythm)."""
+        from cockpit.tui.screens.momentum import MomentumScreen
+
+        if not isinstance(self.screen, MomentumScreen):
+            self.push_screen(MomentumScreen(home=self.home, now=self.now))
+
+    def action_rules(self) -> None:
+        """Show the Rules screen (config.toml's rules with their 30-day match counts)."""
+        from cockpit.tui.screens.rules import RulesScreen
+
+        if not isinstance(self.screen, RulesScreen):
+            self.push_screen(RulesScreen())
 
     def action_help(self) -> None:
         """Show the help screen (or close it when it is open)."""
@@ -336,3 +504,24 @@ class CockpitApp(App[None], inherit_bindings=False):
         for screen in self.screen_stack:
             for queue in screen.query(QueueList):
                 queue.refresh_ages()
+
+
+def _suggestions_commands() -> type:
+    """The command palette's Suggestions entry, imported when the palette opens."""
+    from cockpit.tui.screens.suggestions import SuggestionsCommands
+
+    return SuggestionsCommands
+
+
+def _rules_commands() -> type:
+    """The command palette's Rules entry, imported when the palette opens."""
+    from cockpit.tui.screens.rules import RulesCommands
+
+    return RulesCommands
+
+
+def _reply_commands() -> type:
+    """The command palette's reply commands (Outbox, Templates), imported when the palette opens."""
+    from cockpit.tui.screens.outbox import ReplyCommands
+
+    return ReplyCommands

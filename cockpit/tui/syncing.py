@@ -7,6 +7,7 @@ network nor the writes ever touch the Textual event loop; results come back as m
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cockpit.config import PeopleSettings
+    from cockpit.rules_config import Rule
     from cockpit.services.sync import AccountResult, SyncAccount
 
 
@@ -33,6 +36,12 @@ class SyncSetup:
     """The user's IANA time zone for snooze times (None: the system's)."""
     undo_depth: int | None = None
     """How many undo steps to keep (None: the default)."""
+    rules: Sequence[Rule] = ()
+    """config.toml's [[rules]], applied to new posts at sync time (the Rules screen replaces them on save)."""
+    outreach_limit: int | None = None
+    """Outreach items created per day after a round (config.toml `daily_outreach_limit`; None: none)."""
+    problems: tuple[str, ...] = ()
+    """Config problems to show that do not stop sync (e.g. a `[people]` cadence for an unknown stage)."""
 
 
 def setup_from_config(home: Path) -> SyncSetup:
@@ -41,13 +50,35 @@ def setup_from_config(home: Path) -> SyncSetup:
     from cockpit.credentials import get_secret
 
     config = load_config(home)
+    problems = apply_people_settings(home, config.people)
     return SyncSetup(
         accounts=config.enabled_accounts,
         secret=lambda name: get_secret(home, name),
         interval=float(config.settings.sync_interval),
         timezone=config.settings.timezone,
         undo_depth=config.settings.undo_depth,
+        rules=config.rules,
+        outreach_limit=config.settings.daily_outreach_limit,
+        problems=tuple(problems),
     )
+
+
+def apply_people_settings(home: Path, settings: PeopleSettings) -> list[str]:
+    """Apply config.toml's `[people]` stages and cadences to the database (call off the event loop); return problems."""
+    from cockpit.paths import db_path
+    from cockpit.services.people import apply_settings
+    from cockpit.store import StoreError, open_store
+
+    try:
+        store = open_store(db_path(home))
+    except StoreError as error:
+        return [f"[people] settings not applied: {error}"]
+    try:
+        return apply_settings(store, settings)
+    except (StoreError, sqlite3.Error) as error:
+        return [f"[people] settings not applied: {error}"]
+    finally:
+        store.close()
 
 
 def _after(delta: timedelta) -> str:
@@ -117,6 +148,8 @@ def run_round(
             interval=interval,
             on_result=post_result,
             save_secret=setup.save_secret,
+            rules=setup.rules,
+            outreach_limit=setup.outreach_limit,
         )
     )
     return len(accounts)

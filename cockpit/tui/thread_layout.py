@@ -8,7 +8,7 @@ hundred kilobytes of text, and the layout says what it left out.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 
@@ -72,8 +72,37 @@ def load_thread(
     if head is None:
         line = ThreadLine((("notice", "This conversation is no longer stored."),))
         return ThreadLayout(conversation_id, width, (line,), found=False)
+    if head.source == "outreach":
+        from cockpit.tui.widgets.thread_view import outreach_layout
+
+        return outreach_layout(conn, head, width=width, now=now)
     posts = thread_posts(conn, conversation_id, limit=caps.max_posts)
-    return layout_thread(head, posts, width=width, now=now, caps=caps, more_hint=more_hint)
+    layout = layout_thread(head, posts, width=width, now=now, caps=caps, more_hint=more_hint)
+    return _with_rules_note(conn, layout)
+
+
+def _with_rules_note(conn: sqlite3.Connection, layout: ThreadLayout) -> ThreadLayout:
+    """Add a line under the head saying who a rule assigned the conversation to and which rules acted on it."""
+    assignee = conn.execute(
+        "SELECT a.name FROM conversations c JOIN accounts a ON a.id = c.assigned_account_id WHERE c.id = ?",
+        (layout.conversation_id,),
+    ).fetchone()
+    rules = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT DISTINCT rule FROM rule_hits WHERE conversation_id = ? ORDER BY rule LIMIT 6",
+            (layout.conversation_id,),
+        )
+    ]
+    parts = [f"Assigned to {one_line(assignee[0], 80)}"] if assignee else []
+    if rules:
+        parts.append("rules: " + ", ".join(one_line(name, 40) for name in rules))
+    if not parts:
+        return layout
+    lines = list(layout.lines)
+    at = next((i + 1 for i, line in enumerate(lines) if line.spans and line.spans[0][0] == "meta"), 0)
+    note = [ThreadLine((("meta", piece),)) for piece in wrap(" · ".join(parts), max(20, layout.width))]
+    return replace(layout, lines=tuple(lines[:at] + note + lines[at:]))
 
 
 def layout_thread(

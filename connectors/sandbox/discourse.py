@@ -23,13 +23,14 @@ import random
 import re
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode
 
+from connectors.models import Post
 from connectors.sandbox.discourse_content import (
     CATEGORIES,
     NEW_TOPIC_TITLES,
@@ -296,6 +297,51 @@ class DiscourseSandbox(SandboxServer):
                 },
             )
         )
+
+    def load_posts(self, posts: Iterable[Post]) -> int:
+        """Hold already-known topics and posts (e.g. the demo's seeded ones) under their own ids; return how many.
+
+        A post's thread_key is its topic id and its ext_id its post id; posts are numbered in time order within
+        their topic, unknown authors become members, and nothing is notified (these are history, not news).
+        """
+        loaded = 0
+        with self.lock:
+            numbers: dict[int, int] = {}
+            for post in sorted(posts, key=lambda p: p.created_at):
+                if not (post.thread_key.isdigit() and post.ext_id.isdigit()):
+                    continue
+                topic_id, post_id = int(post.thread_key), int(post.ext_id)
+                topic = self.topics.get(topic_id)
+                if topic is None:
+                    title = post.thread_title or post.title or f"Topic {topic_id}"
+                    topic = ForumTopic(topic_id, title, slugify(title), CATEGORIES[0].id, post.created_at)
+                    self.topics[topic_id] = topic
+                username = post.author.handle
+                if username not in self.users:
+                    ident = (
+                        int(post.author.ext_id) if post.author.ext_id.isdigit() else 20_000 + len(self.users)
+                    )
+                    self.users[username] = ForumUser(ident, username, post.author.name, 1, post.author.bio)
+                parent = post.in_reply_to
+                forum_post = ForumPost(
+                    id=post_id,
+                    topic_id=topic_id,
+                    post_number=len(topic.posts) + 1,
+                    username=username,
+                    cooked="".join(
+                        f"<p>{escape(part)}</p>" for part in post.text.split("\n\n") if part.strip()
+                    ),
+                    created_at=post.created_at,
+                    reply_to_post_number=numbers.get(int(parent)) if parent and parent.isdigit() else None,
+                    raw=post.text,
+                )
+                topic.posts.append(forum_post)
+                self.posts[post_id] = forum_post
+                numbers[post_id] = forum_post.post_number
+                self._next_post_id = max(self._next_post_id, post_id)
+                self._next_topic_id = max(self._next_topic_id, topic_id)
+                loaded += 1
+        return loaded
 
     def add_topic(self, title: str, category: str, username: str, cooked: str) -> ForumTopic:
         """Open a new topic now in a category (by slug)."""

@@ -30,13 +30,14 @@ import itertools
 import re
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode
 
 from connectors.linkedin.urn import comment_parts, encode, parse_restli
+from connectors.models import Post
 from connectors.sandbox.linkedin_content import (
     EXECUTIVE,
     MEMBERS,
@@ -84,11 +85,13 @@ class SharePost:
     author: str
     text: str
     created: int
+    root_urn: str = ""
+    """The URN the post is known by when not its share URN (a loaded post known by its activity URN)."""
 
     @property
     def urn(self) -> str:
-        """The post's share URN."""
-        return f"urn:li:share:{self.number}"
+        """The post's share URN (or the URN it was loaded under)."""
+        return self.root_urn or f"urn:li:share:{self.number}"
 
     @property
     def activity(self) -> str:
@@ -127,6 +130,12 @@ def _error(status: int, code: str, message: str, service: int = 100) -> Reply:
     return Reply.json(
         {"status": status, "serviceErrorCode": service, "code": code, "message": message}, status=status
     )
+
+
+def _post_number(urn: str) -> int | None:
+    """N of `urn:li:share:N` or `urn:li:activity:N` (None for anything else)."""
+    match = re.fullmatch(r"urn:li:(?:share|activity):([0-9]{1,25})", urn)
+    return int(match.group(1)) if match else None
 
 
 def _ms(when: datetime) -> int:
@@ -214,6 +223,42 @@ class LinkedInSandbox(SandboxServer):
             if post.author == ORG_URN and actor != ORG_URN:
                 self._notify("COMMENT", post.urn, comment.urn, comment.created)
             return comment
+
+    def load_posts(self, posts: Iterable[Post]) -> int:
+        """Hold already-known posts and comments (e.g. the demo's seeded ones) under their own URNs; return how many.
+
+        A post's ext_id is its `urn:li:activity:N` (or share) URN and a comment's `urn:li:comment:(activity,ID)`;
+        unknown person authors become members. Nothing is notified: these are history, not news.
+        """
+        loaded = 0
+        with self.lock:
+            ordered = sorted(posts, key=lambda p: p.created_at)
+            for post in ordered:
+                actor = post.author.ext_id
+                if actor.startswith("urn:li:person:"):
+                    self._ensure_member(actor.removeprefix("urn:li:person:"), post)
+                created = _ms(post.created_at)
+                number = _post_number(post.ext_id)
+                if number is not None:
+                    share = SharePost(number, actor, post.text, created, root_urn=post.ext_id)
+                    self.posts[share.urn] = share
+                    loaded += 1
+                    continue
+                parts = comment_parts(post.ext_id)
+                owner = self.posts.get(post.thread_key)
+                if parts is None or owner is None or not parts[1].isdigit():
+                    continue
+                parent = post.in_reply_to if post.in_reply_to and post.in_reply_to in self.comments else None
+                comment = Comment(owner, int(parts[1]), actor, post.text, created, parent)
+                self.comments[comment.urn] = comment
+                loaded += 1
+        return loaded
+
+    def _ensure_member(self, member_id: str, post: Post) -> None:
+        if member_id in self.members or not re.fullmatch(r"[A-Za-z0-9_-]+", member_id):
+            return
+        first, _, last = post.author.name.partition(" ")
+        self.members[member_id] = Member(member_id, first, last, post.author.bio, post.author.handle)
 
     def delete_comment(self, urn: str) -> None:
         """Delete a comment (and its replies)."""

@@ -20,12 +20,13 @@ import random
 import re
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode
 
+from connectors.models import Post
 from connectors.sandbox.server import RecordedRequest, Reply, SandboxServer
 from connectors.sandbox.x_content import (
     NEW_MENTIONS,
@@ -132,6 +133,8 @@ class XSandbox(SandboxServer):
             "POST /2/users/:id/likes": 50,
         }
         self.daily_post_limit = 100
+        self.refuse_duplicates = True
+        """Refuse a tweet of ours whose text we already posted (403), as X does; off to count double posts."""
         self._windows: dict[str, tuple[float, int]] = {}
         self._armed: list[tuple[RateShape, str | None]] = []
         self._next_id = _FIRST_ID
@@ -191,6 +194,43 @@ class XSandbox(SandboxServer):
             )
             self.tweets[tweet.id] = tweet
             return tweet
+
+    def load_posts(self, posts: Iterable[Post]) -> int:
+        """Hold already-known tweets (normalised posts, e.g. the demo's seeded ones) under their own ids; return how many.
+
+        Their authors become users (by id) when unknown; later tweets still get higher ids than any loaded one.
+        """
+        loaded = 0
+        with self.lock:
+            by_id = {user.id: user for user in self.users.values()}
+            for post in sorted(posts, key=lambda p: p.created_at):
+                if not (_ID.match(post.ext_id) and _ID.match(post.thread_key)):
+                    continue
+                author = by_id.get(post.author.ext_id)
+                if author is None:
+                    key = post.author.handle if post.author.handle not in self.users else post.author.ext_id
+                    author = XUser(
+                        post.author.ext_id, post.author.handle, post.author.name, post.author.bio, 100
+                    )
+                    self.users[key] = author
+                    by_id[author.id] = author
+                parent_id = (
+                    int(post.in_reply_to) if post.in_reply_to and _ID.match(post.in_reply_to) else None
+                )
+                parent = self.tweets.get(parent_id) if parent_id is not None else None
+                tweet = Tweet(
+                    id=int(post.ext_id),
+                    author_id=author.id,
+                    text=post.text,
+                    created_at=post.created_at,
+                    conversation_id=int(post.thread_key),
+                    reply_to=parent_id,
+                    reply_to_user=parent.author_id if parent else None,
+                )
+                self.tweets[tweet.id] = tweet
+                self._next_id = max(self._next_id, tweet.id)
+                loaded += 1
+        return loaded
 
     def delete_tweet(self, tweet_id: int) -> None:
         """Delete a tweet: it disappears from every listing; replies to it report it as not found."""
@@ -664,7 +704,9 @@ class XSandbox(SandboxServer):
                 return _problem(
                     400, "Invalid Request", "Reply to a Tweet that is deleted or not visible to you."
                 )
-        if any(t.author_id == self.me.id and t.text == text and not t.deleted for t in self.tweets.values()):
+        if self.refuse_duplicates and any(
+            t.author_id == self.me.id and t.text == text and not t.deleted for t in self.tweets.values()
+        ):
             return _problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
         tweet = self.add_tweet(OUR_HANDLE, text, reply_to=target.id if target else None)
         self.posted.append(

@@ -41,6 +41,10 @@ def seed(store: Store, threads: int, *, start: int = 0) -> list[int]:
     return [found[key] for key in keys]
 
 
+SCORE = 20
+"""The computed priority of a seeded conversation: a direct mention (cockpit/services/priority.py)."""
+
+
 def state(store: Store, conversation_id: int) -> tuple[str, int | None, int, int, tuple[str, ...]]:
     """(status, snooze_until, unread, priority, tags) of one conversation."""
     row = store.conn.execute(
@@ -86,7 +90,7 @@ def test_archiving_a_conversation_hides_it_from_inbox_and_undo_brings_it_back(st
     assert undone is not None and undone.ids == (first,) and undone.action == "done"
     assert undone.label == result.label == "Done: 1 conversation"
     assert [row.id for row in fetch_page(store.conn, INBOX, Sort.NEWEST)] == [second, first]
-    assert state(store, first) == ("inbox", None, 1, 0, ())
+    assert state(store, first) == ("inbox", None, 1, SCORE, ())
 
 
 def test_bulk_done_of_5000_is_one_undo_step_stored_compactly(store: Store) -> None:
@@ -131,7 +135,7 @@ def test_a_snoozed_conversation_returns_at_its_time_also_after_reopening_the_sto
 
         assert triage.wake_due(reopened, wake_at + timedelta(days=2)) == [first]
 
-        assert state(reopened, first) == ("inbox", None, 1, 0, ())  # back, and unread again
+        assert state(reopened, first) == ("inbox", None, 1, SCORE, ())  # back, and unread again
         assert count(reopened.conn, INBOX) == 2
         assert triage.wake_due(reopened, wake_at + timedelta(days=2)) == []
         assert triage.next_wake(reopened) is None
@@ -259,7 +263,7 @@ def test_priority_and_read_state_are_undone_per_row(store: Store) -> None:
     assert unread_step is not None and unread_step.ids == (second,)  # `first` was already unread
     priority_step = triage.undo(store)
     assert priority_step is not None and priority_step.action == "priority"
-    assert [state(store, c)[2:4] for c in (first, second)] == [(1, 2), (0, 0)]
+    assert [state(store, c)[2:4] for c in (first, second)] == [(1, 2), (0, SCORE)]
 
 
 def test_unsnooze_and_unmute_touch_only_rows_in_that_state(store: Store) -> None:
@@ -324,7 +328,7 @@ def test_a_failing_action_stores_nothing(store: Store) -> None:
         triage.add_tags(store, [first, second], ["bug"], undo_depth=0)
     with pytest.raises(ValueError, match="undo_depth"):
         triage.done(store, [first], undo_depth=0)
-    assert state(store, first) == ("inbox", None, 1, 0, ()) and steps(store) == 0
+    assert state(store, first) == ("inbox", None, 1, SCORE, ()) and steps(store) == 0
 
 
 def test_conversation_ids_must_be_integers(store: Store) -> None:

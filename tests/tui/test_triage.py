@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.widgets import Input, Static
 
 from cockpit.paths import db_path
+from cockpit.store import queue as store_queue
 from cockpit.tui.app import CockpitApp
 from cockpit.tui.screens.history import HistoryScreen
 from cockpit.tui.screens.queue import QueueScreen
 from cockpit.tui.screens.snooze import SnoozeDialog
 from cockpit.tui.screens.tags import TagsDialog
+from cockpit.tui.text import one_line
+from cockpit.tui.widgets import status_bar
 from cockpit.tui.widgets.queue_list import QueueList
 
 from .conftest import NOW, make_app, screen_lines, settle
@@ -97,9 +104,13 @@ async def test_done_removes_the_row_in_place_and_undo_brings_it_back_under_the_c
         assert queue.cursor == 1 and queue.cursor_row == third
         assert queue.keyset_reads == reads, "done re-read the list instead of removing the row"
         assert statuses(small_home)[second.id][0] == "done"
-        assert "Done: 1 conversation" in notices(app)
+        status = app.screen.status  # type: ignore[attr-defined]
+        assert "Done: 1 conversation" in status.message
+        assert not app._notifications, "a toast mounts and lays out the screen on every key press"
         await settle(pilot)
-        assert app.screen.status.left_text.strip().startswith("Inbox")  # type: ignore[attr-defined]
+        assert status.left_text.strip().startswith("Inbox")
+        bar = screen_lines(app)[-2]
+        assert f"2/{total - 1:,}" in bar and "Done: 1 conversation · u undoes" in bar
 
         await pilot.press("j", "u")
         await settle(pilot)
@@ -107,6 +118,7 @@ async def test_done_removes_the_row_in_place_and_undo_brings_it_back_under_the_c
         assert queue.cursor_row is not None and queue.cursor_row.id == second.id
         assert statuses(small_home)[second.id][0] == "inbox"
         assert undo_steps(small_home) == [("done", 1, 1)]
+        assert "Undone: Done: 1 conversation" in screen_lines(app)[-2]
         await pilot.press("u")
         assert "Nothing to undo" in notices(app)
 
@@ -324,3 +336,109 @@ async def test_history_lists_steps_newest_first(small_home: Path) -> None:
         assert "(undone)" in text.splitlines()[muted and text[:muted].count("\n")]
         await pilot.press("escape")
         assert isinstance(app.screen, QueueScreen)
+
+
+async def test_the_action_message_in_the_status_bar_clears_itself(
+    small_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(small_home)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        status = app.screen.status  # type: ignore[attr-defined]
+        assert status.message.startswith("Done: 1 conversation")
+        monkeypatch.setattr(status_bar, "MESSAGE_SECONDS", 0.05)
+        cleared = asyncio.Event()
+        monkeypatch.setattr(status, "clear_message", _also_set(status.clear_message, cleared))
+        status.show_message(status.message)  # restart its timer, short this time
+        await asyncio.wait_for(cleared.wait(), 2.0)
+        await pilot.pause()
+        assert status.message == "" and "Done:" not in screen_lines(app)[-2]
+
+
+def _also_set(call: Callable[[], None], event: asyncio.Event) -> Callable[[], None]:
+    def wrapped() -> None:
+        call()
+        event.set()
+
+    return wrapped
+
+
+async def test_done_and_undo_of_a_row_below_keep_the_view_without_reading_it_again(
+    small_home: Path,
+) -> None:
+    app = make_app(small_home)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        queue = queue_of(app)
+        total = queue.total
+        rows = [queue.row_at(index) for index in range(6)]
+        reads = queue.keyset_reads
+        await pilot.press("j", "j", "j", "e")
+        assert [queue.row_at(index) for index in range(5)] == rows[:3] + rows[4:6]
+        assert queue.cursor == 3 and queue.total == total - 1
+        await pilot.press("k", "u")
+        assert [queue.row_at(index) for index in range(6)] == rows
+        assert queue.cursor == 3 and queue.total == total
+        lines = row_lines(app)
+        assert rows[3] is not None and one_line(rows[3].excerpt, 40)[:20] in lines[3]
+        assert queue.keyset_reads == reads, "undo re-read the view instead of putting the row back in memory"
+        await settle(pilot)
+        assert f"4/{total:,}" in screen_lines(app)[-2]
+
+
+def _window_matches_the_view(queue: QueueList) -> None:
+    """The rows held in memory are the view's rows at the same indices, as a fresh read gives them."""
+    start, end = queue.window
+    conn = queue._conn
+    rows = [queue.row_at(index) for index in range(start, end)]
+    if start == 0:
+        expected = store_queue.fetch_page(conn, queue.flt, queue.sort, limit=end)
+    else:
+        before = store_queue.fetch_page(conn, queue.flt, queue.sort, limit=start)
+        expected = store_queue.fetch_page(
+            conn, queue.flt, queue.sort, after=before[-1].key(queue.sort), limit=end - start
+        )
+    assert rows == expected
+    assert queue.total == store_queue.count(conn, queue.flt)
+
+
+async def test_done_and_undo_deep_in_a_long_view_and_across_the_window(
+    many_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(many_home)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        queue = queue_of(app)
+        total = queue.total
+        await pilot.press("G", "k", "k", "k")
+        await settle(pilot)
+        assert queue.window[0] > 0 and queue.cursor == total - 4
+        row = queue.cursor_row
+        below = queue.row_at(total - 3)
+        reloads: list[object] = []
+        real_reload = queue.reload
+
+        def counted_reload(*args: Any, **kwargs: Any) -> None:
+            reloads.append(args)
+            real_reload(*args, **kwargs)
+
+        monkeypatch.setattr(queue, "reload", counted_reload)
+        await pilot.press("e")
+        assert queue.cursor_row == below and queue.total == total - 1
+        await pilot.press("u")
+        assert queue.cursor == total - 4 and queue.cursor_row == row
+        assert reloads == [], "a done or undo inside the window reloaded the view"
+        await settle(pilot)
+        _window_matches_the_view(queue)
+
+        # A row far above the window comes back: its place is not in memory, the view is read again.
+        await pilot.press("g", "e", "G")
+        await settle(pilot)
+        assert queue.total == total - 1 and queue.window[0] > 0
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(reloads) == 1
+        assert queue.cursor == 0 and queue.total == total
+        assert queue.cursor_row is not None and queue.cursor_row.excerpt == "Message number 0"
+        _window_matches_the_view(queue)

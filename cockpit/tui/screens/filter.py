@@ -30,7 +30,7 @@ _AGE = re.compile(r"^(\d{1,5})([hdw])$")
 _SECONDS = {"h": 3600, "d": 86_400, "w": 604_800}
 HELP = (
     "platform:x,linkedin,forum,blog  status:inbox,snoozed,done,muted  source:mention,search  "
-    "tag:NAME  account:NAME  since:7d (h, d, w)  stakeholders"
+    "tag:NAME  account:NAME  stage:STAGE  since:7d until:2d (h, d, w)  stakeholders  questions"
 )
 
 
@@ -42,13 +42,19 @@ def parse_filter(text: str, conn: sqlite3.Connection, now: float) -> QueueFilter
     tags: list[str] = []
     accounts: list[str] = []
     since: int | None = None
+    until: int | None = None
     stakeholders = False
+    questions = False
+    stages: list[str] = []
     for word in text.split():
         name, sep, value = word.partition(":")
         name = name.lower()
         values = [part for part in value.split(",") if part] if sep else []
         if not sep and name in ("stakeholders", "stakeholder", "people"):
             stakeholders = True
+            continue
+        if not sep and name in ("questions", "question"):
+            questions = True
             continue
         if not sep or not values:
             raise ValueError(f"{word[:40]!r} is not a filter: write name:value, e.g. platform:x")
@@ -71,14 +77,22 @@ def parse_filter(text: str, conn: sqlite3.Connection, now: float) -> QueueFilter
             tags.extend(item.lstrip("#") for item in values)
         elif name == "account":
             accounts.extend(values)
-        elif name == "since":
+        elif name in ("since", "until"):
             match = _AGE.match(value.lower())
             if match is None:
-                raise ValueError(f"since:{value[:20]} is not an age: write since:24h, since:7d or since:2w")
-            since = int(now) - int(match.group(1)) * _SECONDS[match.group(2)]
+                raise ValueError(
+                    f"{name}:{value[:20]} is not an age: write {name}:24h, {name}:7d or {name}:2w"
+                )
+            moment = int(now) - int(match.group(1)) * _SECONDS[match.group(2)]
+            if name == "since":
+                since = moment
+            else:
+                until = moment
+        elif name == "stage":
+            stages.extend(item.lower() for item in values)
         else:
             raise ValueError(
-                f"unknown filter {name[:20]!r}: use platform, status, source, tag, account or since"
+                f"unknown filter {name[:20]!r}: use platform, status, source, tag, account, stage, since or until"
             )
     account_ids: list[int] = []
     if accounts:
@@ -90,6 +104,8 @@ def parse_filter(text: str, conn: sqlite3.Connection, now: float) -> QueueFilter
         if missing:
             raise ValueError(f"no account named {missing[0][:40]!r}: see `cockpit accounts list`")
         account_ids = [found[name] for name in accounts]
+    if stages:
+        stages = [_stage_key(conn, stage) for stage in stages]
     return QueueFilter(
         statuses=tuple(dict.fromkeys(statuses)) or ("inbox",),
         platforms=tuple(dict.fromkeys(platforms)),
@@ -98,7 +114,21 @@ def parse_filter(text: str, conn: sqlite3.Connection, now: float) -> QueueFilter
         tags=tuple(dict.fromkeys(tags)),
         stakeholders_only=stakeholders,
         since=since,
+        until=until,
+        questions_only=questions,
+        stages=tuple(dict.fromkeys(stages)),
     )
+
+
+def _stage_key(conn: sqlite3.Connection, typed: str) -> str:
+    """The stage key for a typed stage (its key or its label, any case); ValueError naming the known ones."""
+    rows = conn.execute("SELECT key, label FROM stages ORDER BY position").fetchall()
+    wanted = typed.replace("_", " ").strip().lower()
+    for key, label in rows:
+        if wanted in (key.replace("_", " ").lower(), label.lower()):
+            return str(key)
+    known = ", ".join(key for key, _ in rows)
+    raise ValueError(f"unknown stage {typed[:30]!r}: use {known}")
 
 
 class FilterDialog(ModalScreen[tuple[str, QueueFilter] | None], inherit_bindings=False):

@@ -20,13 +20,28 @@ KeyRow = tuple[str, str, str]
 
 def binding_sources() -> list[tuple[str, list[type[DOMNode]]]]:
     """Which classes' bindings make up each help section, in display order."""
+    from cockpit.tui.screens.composer import ComposerScreen
+    from cockpit.tui.screens.explain import ExplainScreen
     from cockpit.tui.screens.filter import FilterDialog
     from cockpit.tui.screens.first_run import FirstRunScreen
     from cockpit.tui.screens.history import HistoryScreen
+    from cockpit.tui.screens.link_person import PersonPicker
+    from cockpit.tui.screens.momentum import MomentumScreen
+    from cockpit.tui.screens.outbox import OutboxScreen
+    from cockpit.tui.screens.people import PeopleFilterDialog, PeopleScreen
+    from cockpit.tui.screens.person import ManualEntryDialog, PersonEditDialog, PersonScreen, TimelineView
     from cockpit.tui.screens.queue import QueueScreen
+    from cockpit.tui.screens.rules import RuleEditor, RulesScreen
+    from cockpit.tui.screens.schedule import ScheduleDialog
+    from cockpit.tui.screens.search import SearchDialog
     from cockpit.tui.screens.snooze import SnoozeDialog
+    from cockpit.tui.screens.stages import StagesDialog
+    from cockpit.tui.screens.suggestions import SuggestionsScreen
     from cockpit.tui.screens.tags import TagsDialog
+    from cockpit.tui.screens.templates import TemplateEditor, TemplatePicker, TemplatesScreen
     from cockpit.tui.screens.thread import ThreadScreen
+    from cockpit.tui.screens.view_picker import NameDialog, ViewPicker
+    from cockpit.tui.widgets.people_list import PeopleList
     from cockpit.tui.widgets.queue_list import QueueList
     from cockpit.tui.widgets.thread_view import ThreadView
 
@@ -37,7 +52,28 @@ def binding_sources() -> list[tuple[str, list[type[DOMNode]]]]:
         ("Snooze dialog", [SnoozeDialog]),
         ("Tags dialog", [TagsDialog]),
         ("Filter bar", [FilterDialog]),
+        ("Search box", [SearchDialog]),
+        ("Views list", [ViewPicker]),
+        ("View name", [NameDialog]),
+        ("Priority explanation", [ExplainScreen]),
         ("Undo history", [HistoryScreen]),
+        ("Reply composer", [ComposerScreen]),
+        ("Schedule picker", [ScheduleDialog]),
+        ("Template picker", [TemplatePicker]),
+        ("Templates", [TemplatesScreen]),
+        ("Template editor", [TemplateEditor]),
+        ("Outbox", [OutboxScreen]),
+        ("People", [PeopleScreen, PeopleList]),
+        ("People filter", [PeopleFilterDialog]),
+        ("Stages", [StagesDialog]),
+        ("Person", [PersonScreen, TimelineView]),
+        ("Person: edit form", [PersonEditDialog]),
+        ("Manual entry", [ManualEntryDialog]),
+        ("Person picker (link an author, merge)", [PersonPicker]),
+        ("Momentum", [MomentumScreen]),
+        ("Suggestions", [SuggestionsScreen]),
+        ("Rules", [RulesScreen]),
+        ("Rule editor", [RuleEditor]),
         ("Help", [HelpScreen]),
         ("First run", [FirstRunScreen]),
     ]

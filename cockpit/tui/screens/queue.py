@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection
 from datetime import datetime
 from pathlib import Path
@@ -15,13 +14,14 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from cockpit.store import Store
-from cockpit.store.queue import ConversationRow, QueueFilter, Sort
+from cockpit.store.queue import ConversationRow, QueueFilter, Sort, fetch_ids
 from cockpit.tui.keymap import QUEUE_SCREEN_BINDINGS
 from cockpit.tui.lazy import LazyModule
-from cockpit.tui.messages import DataChanged, ThreadLoaded, UnreadCounted, ViewsCounted
+from cockpit.tui.messages import DataChanged, ThreadLoaded, UnreadCounted
+from cockpit.tui.screens import queue_views
 from cockpit.tui.screens.loading import start_thread_load
 from cockpit.tui.thread_layout import DETAIL_CAPS
-from cockpit.tui.views import VIEWS, count_views
+from cockpit.tui.views import VIEWS, ViewsListed
 from cockpit.tui.widgets.queue_list import QueueList
 from cockpit.tui.widgets.sidebar import Sidebar
 from cockpit.tui.widgets.status_bar import StatusBar
@@ -72,6 +72,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         """The last filter typed in the filter bar (offered again when it reopens)."""
         self._sidebar_wanted = {"wide": True, "narrow": False}
         """Whether the user wants the sidebar at wide and at narrow widths (toggled separately)."""
+        self.view_state = queue_views.ViewState(list(VIEWS))
+        """Every view (built-in, per account, saved), their counts and the search on screen."""
 
     @property
     def cockpit(self) -> CockpitApp:
@@ -255,10 +257,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
 
     def action_view(self, index: int) -> None:
         """Show the built-in view number `index` (0-based) with the cursor on its first row."""
-        if not 0 <= index < len(VIEWS):
-            return
-        view = VIEWS[index]
-        self._show(index, view.name, view.flt)
+        queue_views.show_view(self, index)
 
     def _show(self, index: int, name: str, flt: QueueFilter) -> None:
         """Show a view (index -1: a typed filter) in the list, the status bar and the sidebar."""
@@ -268,7 +267,7 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         queue = self.queue
         queue.empty_message = EMPTY_QUEUE if index == 0 else EMPTY_VIEW
         queue.set_filter(flt)
-        self.status.set_view(name)
+        self.status.set_view(queue_views.view_status(name, self._sort))
         self._show_counts()
         self.sidebar.set_current(index)
         self._count_views()
@@ -297,16 +296,93 @@ class QueueScreen(Screen[None], inherit_bindings=False):
 
     def _count_views(self) -> None:
         """Count every view in a worker; the sidebar shows the counts when they arrive."""
-        path = self._db_path
+        queue_views.count_views(self)
 
-        def count() -> None:
-            self.post_message(ViewsCounted(count_views(path)))
+    def on_views_listed(self, message: ViewsListed) -> None:
+        """Show the fresh list of views and their counts in the sidebar."""
+        queue_views.views_listed(self, message)
 
-        self.run_worker(count, thread=True, exclusive=True, group="view-counts", exit_on_error=False)
+    # ------------------------------------------- views, search, sort (issue 7: screens/queue_views.py)
 
-    def on_views_counted(self, message: ViewsCounted) -> None:
-        """Show fresh view counts in the sidebar."""
-        self.sidebar.set_counts(message.counts)
+    @property
+    def db_path(self) -> Path:
+        """The database file."""
+        return self._db_path
+
+    @property
+    def view_index(self) -> int:
+        """The index of the view on screen in `view_state.views` (-1: a typed filter, -2: a search)."""
+        return self._view_index
+
+    def set_view_index(self, index: int) -> None:
+        """Record which view is on screen (after the list of views changed)."""
+        self._view_index = index
+
+    @property
+    def filter_text(self) -> str:
+        """The last filter typed in the filter bar."""
+        return self._filter_text
+
+    @property
+    def sort(self) -> Sort:
+        """The order the queue is shown in."""
+        return self._sort
+
+    def show_filter(self, index: int, name: str, flt: QueueFilter) -> None:
+        """Show a view: `index` in the views list, -1 for a typed filter, -2 for a search."""
+        self._show(index, name, flt)
+
+    def set_sort(self, sort: Sort) -> None:
+        """Show the view in another order, cursor on top."""
+        self._sort = sort
+        queue = self.queue
+        queue.sort = sort
+        queue.set_filter(queue.flt)
+        self.status.set_view(queue_views.view_status(self._view_name, sort))
+        self._show_counts()
+
+    def after_action(self, result: triage.ActionResult) -> None:
+        """Show what a triage action changed (the list, the counts, a notice)."""
+        self.view_state.liked_last = False
+        self.queue.clear_marks()
+        self._changed(result.ids)
+        if result.step_id is None:
+            self.status.show_message("Nothing changed.", warning=True)
+        else:
+            # In the status bar, not a toast: mounting a Toast lays out the screen on every key press.
+            self.status.show_message(f"{result.label} · u undoes")
+
+    def action_search(self) -> None:
+        """Search every post and author; the results become a view (Esc or a view key leaves it)."""
+        queue_views.ask_search(self)
+
+    def on_search_found(self, message: queue_views.SearchFound) -> None:
+        """Show a search's results."""
+        queue_views.search_found(self, message)
+
+    def on_search_counted(self, message: queue_views.SearchCounted) -> None:
+        """Show how many conversations a search matches."""
+        queue_views.search_counted(self, message)
+
+    def on_bulk_done(self, message: queue_views.BulkDone) -> None:
+        """Show the effect of a bulk action that ran in a worker."""
+        queue_views.bulk_done(self, message)
+
+    def action_cycle_sort(self) -> None:
+        """Cycle the order: newest, oldest, priority."""
+        queue_views.cycle_sort(self)
+
+    def action_explain(self) -> None:
+        """Explain the priority score of the conversation under the cursor."""
+        queue_views.explain(self)
+
+    def action_pick_view(self) -> None:
+        """List every view (built-in, per account, saved) to go to one, rename or delete it."""
+        queue_views.pick_view(self)
+
+    def action_save_view(self) -> None:
+        """Save the typed filter or the search on screen as a named view."""
+        queue_views.save_view(self)
 
     def _show_counts(self) -> None:
         queue = self.queue
@@ -346,42 +422,49 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             if chosen is None:
                 return None
             targets = chosen[0]
+        if queue_views.is_bulk(targets):
+            count = self.queue.selection_count
+            queue_views.apply_in_worker(self, action, targets, count)
+            return None
         try:
             result = action(self.store, targets)
         except ValueError as error:
             self.notify(str(error), title="Triage", severity="error")
             return None
-        self.queue.clear_marks()
-        self._changed(result.ids)
-        if result.step_id is None:
-            self.notify("Nothing changed.", title="Triage")
-        else:
-            self.notify(f"{result.label} · u undoes", title="Triage", timeout=4)
+        self.after_action(result)
         return result
 
-    def _changed(self, ids: Collection[int], anchor: int | None = None) -> None:
-        """Update the list after our own change: rows that left the view go, others are re-read."""
+    def _changed(
+        self,
+        ids: Collection[int],
+        anchor: int | None = None,
+        was_in_view: int | None = None,
+        *,
+        anchor_first: bool = False,
+    ) -> None:
+        """Update the list after our own change: rows that left the view go, others are re-read.
+
+        `anchor_first`: put the cursor on the first of `ids` the view shows (as `anchor` would).
+
+        `was_in_view`: how many of `ids` the view held before the change, when known (the count is then
+        worked out instead of read: counting a 100k-row view costs more than the rest of an undo).
+        """
         queue = self.queue
         if ids:
-            where, params = self._flt.where()
-            staying = {
-                row[0]
-                for row in self.store.conn.execute(
-                    f"SELECT c.id FROM conversations c WHERE {where} "
-                    "AND c.id IN (SELECT value FROM json_each(?))",
-                    [*params, json.dumps(list(ids))],
-                )
-            }
-            leaving = set(ids) - staying
-            if staying or anchor is not None:
-                queue.reload(anchor=anchor)
-            else:
-                queue.remove_rows(leaving)
-            self._count_views()
+            # The changed rows as the view shows them now, read by id (never by walking the view).
+            fresh = fetch_ids(self.store.conn, queue.flt, queue.sort, ids)
+            if anchor_first and fresh:
+                anchor = fresh[0].id
+            if not queue.apply_change(fresh, ids, was_in_view=was_in_view, anchor=anchor):
+                total = None if was_in_view is None else queue.total + len(fresh) - was_in_view
+                queue.reload(anchor=anchor, total=total)
+            self.call_after_refresh(self._count_views)  # a worker: started once the change is on screen
         self._show_counts()
         row = queue.cursor_row
         if row is not None and row.id in ids and self.detail.conversation_id == row.id:
-            self._load_detail()
+            # The thread shown changed too: re-read it once the list's change is on screen (the detail
+            # pane's repaint would otherwise double the cost of the key's frame).
+            self.call_after_refresh(self._load_detail)
 
     def action_done(self) -> None:
         """Mark the selection (or the conversation under the cursor) done; it leaves the Inbox."""
@@ -451,6 +534,9 @@ class QueueScreen(Screen[None], inherit_bindings=False):
 
     def action_undo(self) -> None:
         """Undo the newest step not yet undone (it survives a restart); the cursor goes to what came back."""
+        if queue_views.undo_after_like(self):
+            return
+        was_in_view = queue_views.undo_ids_in_view(self)
         try:
             result = triage.undo(self.store)
         except ValueError as error:
@@ -459,24 +545,10 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         if result is None:
             self.notify("Nothing to undo.", title="Undo")
             return
-        anchor = self._first_in_view(result.ids)
-        self._changed(result.ids, anchor=anchor)
+        self._changed(result.ids, was_in_view=was_in_view, anchor_first=True)
         if result.action == "snooze":
             self.cockpit.schedule_wake()
-        self.notify(f"Undone: {result.label}", title="Undo", timeout=4)
-
-    def _first_in_view(self, ids: Collection[int]) -> int | None:
-        """The first of `ids`, in the view's order, that the view shows (None when it shows none)."""
-        if not ids:
-            return None
-        where, params = self._flt.where()
-        direction = "ASC" if self._sort is Sort.OLDEST else "DESC"
-        row = self.store.conn.execute(
-            f"SELECT c.id FROM conversations c WHERE {where} AND c.id IN (SELECT value FROM json_each(?)) "
-            f"ORDER BY c.last_activity_at {direction}, c.id {direction} LIMIT 1",
-            [*params, json.dumps(list(ids))],
-        ).fetchone()
-        return None if row is None else int(row[0])
+        self.status.show_message(f"Undone: {result.label}")
 
     def action_history(self) -> None:
         """Show the undo history, newest first."""
@@ -501,6 +573,8 @@ class QueueScreen(Screen[None], inherit_bindings=False):
         queue = self.queue
         if queue.clear_marks():
             self.status.set_selected(0)
+        elif self._view_index < 0:
+            self.action_view(0)  # Esc leaves a search or a typed filter
 
     def action_open_browser(self) -> None:
         """Open the conversation's page in the web browser."""
@@ -530,26 +604,29 @@ class QueueScreen(Screen[None], inherit_bindings=False):
             )
 
     def action_like(self) -> None:
-        """Liking on the platform needs the platform connectors; say so."""
-        self.notify(
-            "Like is not available yet: it needs the platform connectors to send likes (coming later).",
-            title="Like",
-            severity="warning",
-        )
+        """Like the newest inbound post of the conversation under the cursor on its platform (in a worker)."""
+        queue_views.like(self)
 
     def action_link_person(self) -> None:
-        """Linking an author to a stakeholder needs the people tracker; say so."""
-        self.notify(
-            "Linking to a stakeholder is not available yet: it comes with the stakeholder tracker (people).",
-            title="Stakeholder",
-            severity="warning",
-        )
+        """Link the author of the conversation under the cursor to a stakeholder (pick, create or unlink)."""
+        from cockpit.tui.screens.link_person import link_author
+
+        row = self.queue.cursor_row
+        if row is None:
+            self.notify("Nothing to link: the view is empty.", title="Stakeholder")
+            return
+        link_author(self, row.id)
 
     def action_reply(self) -> None:
-        """Replying needs the composer; say so."""
-        self.notify(
-            "Reply is not available yet: the composer comes with the replies feature. "
-            "Press o to reply on the platform.",
-            title="Reply",
-            severity="warning",
-        )
+        """Open the composer on the conversation under the cursor (its draft comes back if it has one)."""
+        from cockpit.tui.screens.composer import open_composer
+
+        row = self.queue.cursor_row
+        if row is None:
+            self.notify("Nothing to reply to: the view is empty.", title="Reply")
+            return
+        open_composer(self.app, row.id)
+
+    def action_outbox(self) -> None:
+        """Show the Outbox: scheduled, sent, failed and unknown replies."""
+        self.cockpit.show_outbox()

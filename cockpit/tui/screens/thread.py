@@ -87,6 +87,12 @@ class ThreadScreen(Screen[None], inherit_bindings=False):
         """Go back to the queue."""
         self.app.pop_screen()
 
+    def action_reply(self) -> None:
+        """Open the composer on this conversation."""
+        from cockpit.tui.screens.composer import open_composer
+
+        open_composer(self.app, self.conversation_id)
+
     def refresh_sync(self) -> None:
         """Redraw the sync area after the app's sync state changed."""
         status = self.query_one(StatusBar)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Collection
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,6 +29,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from cockpit.store import queue as q
@@ -48,8 +50,9 @@ def badge_label(platform: str) -> str:
 
 
 def status_marks(row: q.ConversationRow) -> str:
-    """The marks at the end of a row: tags, replied, snoozed, and the post count when above one."""
-    marks: list[str] = [f"#{one_line(tag, 24)}" for tag in row.tags]
+    """The marks at the end of a row: a reply draft, tags, replied, snoozed, and the post count when above one."""
+    marks: list[str] = ["✎ draft"] if row.has_draft else []
+    marks.extend(f"#{one_line(tag, 24)}" for tag in row.tags)
     if row.answered:
         marks.append("↩")
     if row.snooze_until is not None or row.status == "snoozed":
@@ -187,6 +190,34 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _set_virtual_size(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, self.total)
+
+    def _set_row_count(self) -> None:
+        """Follow a change of `total` without laying out the screen again when the scrollbars stay as they are.
+
+        Assigning `virtual_size` asks Textual for a layout of the whole screen (every widget is arranged and
+        repainted): about as much work as the rest of a key press. When the vertical scrollbar neither
+        appears nor goes, only the bar's proportions change, and it is repainted only if its thumb moves.
+        """
+        old = self.virtual_size
+        new = Size(self.scrollable_content_region.width or self.size.width, self.total)
+        height = self.size.height
+        if new == old:
+            return
+        if (
+            not self.is_mounted
+            or not height
+            or new.width != old.width
+            or (old.height > height) != (new.height > height)
+        ):
+            self.virtual_size = new
+            return
+        before = self._thumb(self.scroll_offset.y)
+        self.set_reactive(Widget.virtual_size, new)
+        if self.show_vertical_scrollbar:
+            scrollbar = self.vertical_scrollbar
+            scrollbar.set_reactive(type(scrollbar).window_virtual_size, new.height)
+            if self._thumb(self.scroll_offset.y) != before:
+                scrollbar.refresh()
 
     @property
     def window(self) -> tuple[int, int]:
@@ -359,10 +390,11 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ------------------------------------------------------------- reloading
 
-    def reload(self, anchor: int | None = None) -> None:
+    def reload(self, anchor: int | None = None, total: int | None = None) -> None:
         """Re-read count and visible rows after the data changed, keeping the cursor on its conversation.
 
         With `anchor`, the cursor goes to that conversation instead (or where it would be, if it left the view).
+        With `total`, the caller knows the new count (e.g. an undo that brought back N rows) and it is not read.
         """
         old_row = self.cursor_row
         target: tuple[int, q.Key] | None = (old_row.id, old_row.key(self.sort)) if old_row else None
@@ -375,7 +407,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._landmarks = None
         self._cache.clear()
         self._shown.clear()
-        self.total = q.count(self._conn, self.flt)
+        self.total = q.count(self._conn, self.flt) if total is None else total
         self._rows, self._start = [], 0
         index = min(self.cursor, max(0, self.total - 1))
         if self.total and target is not None:
@@ -424,29 +456,99 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
         Rows held in memory are dropped without re-reading the view; if some are not held, the view reloads.
         """
-        doomed = set(ids)
-        if not doomed:
-            return
-        held = [offset for offset, row in enumerate(self._rows) if row.id in doomed]
-        if len(held) != len(doomed):
+        if ids and not self.apply_change((), ids):
             self.reload()
-            return
-        before_cursor = sum(1 for offset in held if self._start + offset < self.cursor)
-        self._rows = [row for row in self._rows if row.id not in doomed]
+
+    def _rank(self, key: q.Key) -> q.Key:
+        """A key that sorts ascending in display order (the sort columns all run the same way)."""
+        return tuple(-part for part in key) if self.sort is not q.Sort.OLDEST else key
+
+    def apply_change(
+        self,
+        fresh: Sequence[q.ConversationRow],
+        changed: Collection[int],
+        *,
+        was_in_view: int | None = None,
+        anchor: int | None = None,
+    ) -> bool:
+        """Show our own change to `changed` conversations in memory, without counting or re-reading the view.
+
+        `fresh`: the changed rows the view holds now, as just read. `was_in_view`: how many of `changed`
+        the view held before the change (None: all of them, when all are held). Rows leave and come back
+        by key within the window held in memory; the cursor stays on its row (or lands on the one after
+        it, if it left), or goes to `anchor` when given. Returns False, changing nothing, when the change
+        reaches rows outside the window (the caller then reloads).
+        """
+        doomed = set(changed)
+        if not doomed:
+            return True
+        held = [offset for offset, row in enumerate(self._rows) if row.id in doomed]
+        if len(held) != (len(doomed) if was_in_view is None else was_in_view):
+            return False  # some rows that were in the view are not in memory: their places are unknown
+        rows = [row for row in self._rows if row.id not in doomed]
+        start = self._start
+        total = self.total - len(held)
+        old_cursor_row = self.cursor_row
+        cursor_key = old_cursor_row.key(self.sort) if old_cursor_row is not None else None
+        first_changed = (start + held[0]) if held else self.total
+        sort, rank_of = self.sort, self._rank
+
+        def row_rank(row: q.ConversationRow) -> q.Key:
+            return rank_of(row.key(sort))
+
+        for row in fresh:
+            offset = bisect_left(rows, row_rank(row), key=row_rank)
+            if offset == 0 and start > 0:
+                start += 1  # it sorts before the window: every row held moves down one
+                first_changed = 0
+            elif offset == len(rows) and start + len(rows) < total:
+                pass  # it sorts after the window: not held
+            else:
+                rows.insert(offset, row)
+                first_changed = min(first_changed, start + offset)
+            total += 1
+        if anchor is not None:
+            index = next((start + offset for offset, row in enumerate(rows) if row.id == anchor), None)
+            if index is None:
+                return False
+        elif cursor_key is None or not rows:
+            index = min(self.cursor, max(0, total - 1))
+        else:
+            # The cursor's row, or where it was: the first row at or after its key.
+            index = min(start + bisect_left(rows, rank_of(cursor_key), key=row_rank), max(0, total - 1))
+        screen_line = self.cursor - round(self.scroll_offset.y)
+        old_cursor = self.cursor
+        self._rows, self._start, self.total = rows, start, total
         self.marked -= doomed
-        self.total = max(0, self.total - len(held))
-        self.cursor = max(0, min(self.cursor - before_cursor, self.total - 1))
+        self.cursor = index
         self._generation += 1
         self._landmarks = None
-        self._shown.clear()
-        self._set_virtual_size()
+        self._set_row_count()
         height = self.size.height
-        top = max(0, min(round(self.scroll_offset.y), self.total - height))
-        self._ensure(min(top, self.cursor), max(top + height, self.cursor + 1))
-        self.scroll_to(y=top, animate=False, force=True)
-        self.refresh()
+        current = round(self.scroll_offset.y)
+        top = current
+        if anchor is not None and not current <= index < current + height:
+            top = index - screen_line
+        top = max(0, min(top, total - height))
+        self._ensure(min(top, index), max(top + height, index + 1))
+        # Lines above the first changed row are as they were, cursor aside; the rest moved.
+        self._shown = {line: strip for line, strip in self._shown.items() if line < first_changed}
+        self._shown.pop(old_cursor, None)
+        self._shown.pop(index, None)
+        if top != current:
+            self.scroll_to(y=top, animate=False, force=True)
+        else:
+            for line in (old_cursor, index):
+                if line < first_changed:
+                    self.refresh_line(line)
+            if first_changed < top + height:
+                first_line = max(0, first_changed - top)
+                width = self.size.width
+                self.refresh(Region(0, first_line, width, height - first_line))
+        self._schedule_read_ahead()
         self._announce(force=True)
-        self.start_background_reads()
+        self.call_after_refresh(self.start_background_reads)
+        return True
 
     def set_filter(self, flt: q.QueueFilter) -> None:
         """Show another view: read its count and first page, cursor on top, selection cleared."""
@@ -602,6 +704,14 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         if round(old_value) != round(new_value):
             self.refresh(self.size.region)
 
+    def _thumb(self, position: float) -> tuple[int, int]:
+        """Where the scrollbar thumb starts and how long it is, in eighths of a cell."""
+        size, virtual = self.size.height, self.virtual_size.height
+        if not size or virtual <= size:
+            return 0, 0
+        thumb = max(1.0, size / (virtual / size))
+        return self._thumb_step(position), int(thumb * 8)
+
     def _thumb_step(self, position: float) -> int:
         """Which eighth of a cell the scrollbar thumb starts at for a scroll position."""
         size, virtual = self.size.height, self.virtual_size.height
@@ -738,7 +848,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         age_text = age(self._now() - row.last_activity_at)
         focused = selected and self.has_focus
         marked = self.all_marked or row.id in self.marked
-        key = (row.id, width, selected, focused, age_text, final_width, marked)
+        # The row itself is in the key (not its id): a row re-read with new content is drawn anew.
+        key = (row, width, selected, focused, age_text, final_width, marked)
         strip = self._cache.get(key)
         if strip is not None:
             return strip

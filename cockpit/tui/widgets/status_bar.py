@@ -8,20 +8,36 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
 from cockpit.tui.text import one_line, truncate
 
 SYNC_LEVELS = ("info", "busy", "warning", "error")
+MESSAGE_SECONDS = 4.0
+"""How long a message (what the last action did) stays in the bar."""
 
 
 class StatusBar(Widget):
     """Shows where the user is and what sync is doing; every piece of text is drawn inert."""
 
+    DEFAULT_CSS = """
+    StatusBar > .status--message {
+        color: $text-success;
+        text-style: bold;
+    }
+    StatusBar > .status--message-warning {
+        color: $text-warning;
+        text-style: bold;
+    }
+    """
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "status--view",
         "status--counts",
         "status--demo",
+        "status--message",
+        "status--message-warning",
         *(f"status--sync-{level}" for level in SYNC_LEVELS),
     }
 
@@ -38,6 +54,10 @@ class StatusBar(Widget):
         self.selected = 0
         """How many conversations are selected (shown when above zero)."""
         self.sync: dict[str, tuple[str, str]] = {}
+        self.message = ""
+        """What the last action did (e.g. "Done · u undoes"); cleared after a few seconds."""
+        self._message_level = ""
+        self._message_timer: Timer | None = None
         self._strip: Strip | None = None
         self._styles: dict[str, Style] = {}
 
@@ -81,6 +101,28 @@ class StatusBar(Widget):
             name: (text, level if level in SYNC_LEVELS else "info") for name, (text, level) in state.items()
         }
         self._changed()
+
+    def show_message(self, text: str, *, warning: bool = False, seconds: float | None = None) -> None:
+        """Show what just happened after the counts; it clears itself after `seconds` (MESSAGE_SECONDS).
+
+        Cheaper than a toast: the bar's one line is redrawn, no widget is mounted or laid out.
+        """
+        self.message = one_line(text, 200)
+        self._message_level = "message-warning" if warning else "message"
+        if self._message_timer is not None:
+            self._message_timer.stop()
+        delay = MESSAGE_SECONDS if seconds is None else seconds
+        self._message_timer = self.set_timer(delay, self.clear_message) if self.is_mounted else None
+        self._changed()
+
+    def clear_message(self) -> None:
+        """Remove the message, if any."""
+        if self._message_timer is not None:
+            self._message_timer.stop()
+            self._message_timer = None
+        if self.message:
+            self.message = ""
+            self._changed()
 
     def _changed(self) -> None:
         self._strip = None
@@ -141,6 +183,11 @@ class StatusBar(Widget):
             segments.append(Segment(" DEMO ", self._style("demo")))
         segments.append(Segment(self._counts(), self._style("counts")))
         used = sum(cell_len(segment.text) for segment in segments)
+        if self.message and width - used > 12:
+            # The message may take up to half of what is left; the sync area keeps the rest.
+            text = "  " + truncate(self.message, max(8, (width - used - 4) // 2)) + " "
+            segments.append(Segment(text, self._style(self._message_level)))
+            used += cell_len(text)
         room = width - used - 2
         if room > 8 and self.sync:
             right: list[Segment] = []

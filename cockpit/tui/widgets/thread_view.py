@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -13,8 +14,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cockpit.store.threads import ConversationHead
 from cockpit.tui.keymap import THREAD_VIEW_BINDINGS
-from cockpit.tui.thread_layout import INDENT_PER_LEVEL, ThreadLayout, ThreadLine
+from cockpit.tui.text import age, inert, one_line, wrap
+from cockpit.tui.thread_layout import INDENT_PER_LEVEL, PLATFORM_NAMES, ThreadLayout, ThreadLine
 
 _KINDS = (
     "title",
@@ -163,3 +166,87 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
     def action_scroll_edge(self, end: int) -> None:
         """Scroll to the top (0) or the end (1)."""
         self.scroll_to(y=self.max_scroll_y if end else 0, animate=False)
+
+
+def outreach_layout(
+    conn: sqlite3.Connection, head: ConversationHead, *, width: int, now: float
+) -> ThreadLayout:
+    """Lay out an outreach item (it has no posts): who to reach out to, why now, and their last post."""
+    from datetime import UTC, datetime
+
+    from cockpit.services.people import get_person, identities_of
+    from cockpit.services.signals import signals_for
+
+    width = max(20, width)
+    lines: list[ThreadLine] = []
+
+    def add(kind: str, text: str) -> None:
+        lines.extend(ThreadLine(((kind, piece),)) for piece in wrap(text, width))
+
+    def field(label: str, text: str) -> None:
+        first, *rest = wrap(text, max(10, width - len(label) - 1)) or [""]
+        lines.append(ThreadLine((("meta", label + " "), ("body", first))))
+        lines.extend(ThreadLine((("body", " " * (len(label) + 1) + piece),)) for piece in rest)
+
+    row = conn.execute("SELECT person_id, excerpt FROM conversations WHERE id = ?", (head.id,)).fetchone()
+    person = get_person(conn, row[0]) if row and row[0] is not None else None
+    add("title", one_line(head.title, 400) or "Reach out")
+    if person is None:
+        add("notice", "The person this reminder was for is no longer tracked; e marks it done.")
+        return ThreadLayout(head.id, width, tuple(lines))
+    add("meta", f"Outreach reminder · {head.status} · {one_line(row[1], 300)}")
+    lines.append(ThreadLine(()))
+    stage = conn.execute("SELECT label FROM stages WHERE key = ?", (person.stage,)).fetchone()
+    who = " · ".join(one_line(part, 120) for part in (person.name, person.role, person.organisation) if part)
+    field("Who", who)
+    field("Stage", one_line(stage[0] if stage else person.stage, 60))
+    if person.interests:
+        field("Interests", one_line(", ".join(person.interests), 400))
+    handles = [
+        f"@{one_line(identity.handle, 60).lstrip('@')} ({PLATFORM_NAMES.get(identity.platform, one_line(identity.platform, 20))})"
+        for identity in identities_of(conn, person.id)
+    ]
+    if handles:
+        field("On", ", ".join(handles))
+    signals = signals_for(conn, person.id, datetime.fromtimestamp(now, UTC))
+    why: list[str] = []
+    if signals.last_touch_at is None:
+        why.append("no touch yet")
+    else:
+        ago = age(now - signals.last_touch_at.timestamp())
+        why.append("last touch just now" if ago == "now" else f"last touch {ago} ago")
+    if signals.cadence_days:
+        why.append(f"cadence every {signals.cadence_days} days")
+    if signals.overdue_days:
+        why.append(f"overdue by {signals.overdue_days} days")
+    field("Why now", ", ".join(why))
+    if person.notes:
+        field("Notes", one_line(person.notes, 600))
+    lines.append(ThreadLine(()))
+    last = conn.execute(
+        """
+        SELECT p.text, p.title, p.created_at, c.platform FROM interactions x
+        JOIN posts p ON p.id = x.post_id JOIN conversations c ON c.id = p.conversation_id
+        WHERE x.person_id = ? AND x.direction = 'in' AND p.deleted = 0
+        ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1
+        """,
+        (person.id,),
+    ).fetchone()
+    if last is None:
+        add("notice", "Nothing of theirs is stored yet: a first hello, on a platform where they are.")
+    else:
+        text, title, created_at, platform = last
+        where = PLATFORM_NAMES.get(platform, one_line(platform, 20))
+        lines.append(
+            ThreadLine((("author", "Their last post"), ("time", f"  {where} · {age(now - created_at)} ago")))
+        )
+        if title:
+            add("post_title", one_line(title, 400))
+        for paragraph in inert(text[:2_000]).split("\n"):
+            add("body", paragraph)
+    lines.append(ThreadLine(()))
+    add(
+        "notice",
+        "Reply to something of theirs, or log a call (P, Enter, a). e marks this done; s snoozes it.",
+    )
+    return ThreadLayout(head.id, width, tuple(lines))
