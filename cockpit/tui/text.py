@@ -136,6 +136,12 @@ def _take_cells(word: str, width: int) -> tuple[str, int]:
     return word, used
 
 
+def ago(seconds: float) -> str:
+    """An age as a phrase: "just now", "5m ago", "3h ago"."""
+    short = age(seconds)
+    return "just now" if short == "now" else f"{short} ago"
+
+
 def age(seconds: float) -> str:
     """A short age: now, 5m, 3h, 2d, 3w, 4mo, 2y."""
     seconds = max(0, int(seconds))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from rich.cells import cell_len
 
 from cockpit.store.threads import ConversationHead, PostRow, conversation_head, thread_posts
-from cockpit.tui.text import age, inert, one_line, timestamp, truncate, wrap
+from cockpit.tui.text import ago, inert, one_line, timestamp, truncate, wrap
 
 PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn", "discourse": "Forum", "feed": "Blog"}
 INDENT_PER_LEVEL = 2
@@ -184,7 +184,7 @@ def _author_lines(post: PostRow, depth: int, now: float, width: int) -> list[Thr
     handle = one_line(post.author_handle, 80)
     if handle and handle != name:
         spans.append(("handle", f" @{handle.lstrip('@')}"))
-    when = f" · {age(now - post.created_at)} ago"
+    when = f" · {ago(now - post.created_at)}"
     stamp = f" · {timestamp(post.created_at)}"
     edited = " · edited" if post.edited_at else ""
     used = sum(cell_len(text) for _kind, text in spans)

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from cockpit.tui.text import age, inert, one_line, pad, truncate, wrap
+from cockpit.tui.text import age, ago, inert, one_line, pad, truncate, wrap
 
 DANGEROUS = [chr(code) for code in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))] + [
     "\u061c",
@@ -79,6 +79,10 @@ def test_ages_are_short() -> None:
         "3mo",
         "2y",
     ]
+
+
+def test_ages_as_phrases_never_say_now_ago() -> None:
+    assert [ago(s) for s in (0, 59, 300, 2 * 86400)] == ["just now", "just now", "5m ago", "2d ago"]
 
 
 def test_queue_excerpts_skip_the_mentions_a_reply_starts_with() -> None:

@@ -16,7 +16,7 @@ from textual.strip import Strip
 
 from cockpit.store.threads import ConversationHead
 from cockpit.tui.keymap import THREAD_VIEW_BINDINGS
-from cockpit.tui.text import age, inert, one_line, wrap
+from cockpit.tui.text import ago, inert, one_line, wrap
 from cockpit.tui.thread_layout import INDENT_PER_LEVEL, PLATFORM_NAMES, ThreadLayout, ThreadLine
 
 _KINDS = (
@@ -213,8 +213,7 @@ def outreach_layout(
     if signals.last_touch_at is None:
         why.append("no touch yet")
     else:
-        ago = age(now - signals.last_touch_at.timestamp())
-        why.append("last touch just now" if ago == "now" else f"last touch {ago} ago")
+        why.append(f"last touch {ago(now - signals.last_touch_at.timestamp())}")
     if signals.cadence_days:
         why.append(f"cadence every {signals.cadence_days} days")
     if signals.overdue_days:
@@ -238,7 +237,7 @@ def outreach_layout(
         text, title, created_at, platform = last
         where = PLATFORM_NAMES.get(platform, one_line(platform, 20))
         lines.append(
-            ThreadLine((("author", "Their last post"), ("time", f"  {where} · {age(now - created_at)} ago")))
+            ThreadLine((("author", "Their last post"), ("time", f"  {where} · {ago(now - created_at)}")))
         )
         if title:
             add("post_title", one_line(title, 400))
