@@ -769,6 +769,12 @@ def save_config(home: Path, config: Config) -> Path:
     text = dump_config(config)
     Config.model_validate(tomllib.loads(text))  # never write a file we could not read back
     path = config_path(home)
+    write_config_text(path, text)
+    return path
+
+
+def write_config_text(path: Path, text: str) -> None:
+    """Replace the file at `path` with `text` atomically, keeping its permissions (0600 for a new file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o777
@@ -785,4 +791,3 @@ def save_config(home: Path, config: Config) -> Path:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return path

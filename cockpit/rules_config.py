@@ -335,14 +335,12 @@ def move_rule(path: Path, index: int, offset: int, expected: str) -> list[Rule]:
 
 def _edit(path: Path, change: Callable[[Any, Callable[[], Any]], None]) -> list[Rule]:
     """Apply `change` to the `[[rules]]` of config.toml with tomlkit, validate the result, write it atomically."""
-    import os
-    import tempfile
     import tomllib
 
     import tomlkit
     from pydantic import ValidationError
 
-    from cockpit.config import Config, format_loc, normalize_error
+    from cockpit.config import Config, format_loc, normalize_error, write_config_text
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -372,20 +370,5 @@ def _edit(path: Path, change: Callable[[Any, Callable[[], Any]], None]) -> list[
         raise RulesFileError(f"not saved: {format_loc(loc)}: {message}") from None
     except tomllib.TOMLDecodeError as error:
         raise RulesFileError(f"not saved: the result would not be valid TOML ({error})") from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o600
-    fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".toml.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(new_text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_config_text(path, new_text)
     return list(config.rules)
