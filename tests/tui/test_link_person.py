@@ -124,3 +124,21 @@ async def test_p_on_an_outreach_item_with_no_author_says_so(people_home: Path) -
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert any("no author to link" in str(n.message) for n in app._notifications)
+
+
+async def test_a_handle_that_is_the_name_is_said_once(people_home: Path) -> None:
+    # Blog commenters have no handle of their own: the feed gives their name as both.
+    conn = sqlite3.connect(db_path(people_home))
+    with conn:
+        conn.execute("UPDATE identities SET handle = name WHERE handle = 'alan'")
+    conn.close()
+    app = make_app(people_home)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await cursor_on(app, pilot, "Alan Turing")
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonPicker)
+        text = "\n".join(screen_lines(app))
+        assert "Link Alan Turing to a stakeholder" in text
+        assert "(@Alan Turing)" not in text

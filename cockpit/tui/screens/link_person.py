@@ -186,9 +186,11 @@ def link_author(screen: QueueScreen, conversation_id: int) -> None:
     handle = "@" + one_line(identity.handle, 40).lstrip("@")
     author = one_line(identity.name, 40) or handle
     labels = {stage.key: stage.label for stage in svc.stages(conn)}
-    title = f"Link {author} ({handle}) to a stakeholder"
+    # A blog commenter's handle is their name: say it once.
+    who = author if handle.lstrip("@").casefold() == author.casefold() else f"{author} ({handle})"
+    title = f"Link {who} to a stakeholder"
     if linked is not None:
-        title = f"{author} ({handle}) is {one_line(linked.name, 40)}: link to someone else, or unlink"
+        title = f"{who} is {one_line(linked.name, 40)}: link to someone else, or unlink"
 
     def chosen(picked: Picked | None) -> None:
         if picked is None:
